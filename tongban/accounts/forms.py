@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import UsernameField
+from django.utils.translation import gettext_lazy as _
+
+from tongban.registry.models import Community, Enrolment, Person
+
+from .models import STAFF_ROLES, User
+
+
+class PasswordPairMixin(forms.Form):
+    password1 = forms.CharField(
+        label=_("password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_password2(self) -> str:
+        first, second = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if first and second and first != second:
+            raise forms.ValidationError(_("The two passwords differ."))
+        return second
+
+    def validate_password_for(self, user: User) -> None:
+        password = self.cleaned_data.get("password2")
+        if password:
+            try:
+                password_validation.validate_password(password, user)
+            except forms.ValidationError as error:
+                self.add_error("password2", error)
+
+
+class UniqueUsernameMixin:
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username
+
+
+class StaffAccountForm(UniqueUsernameMixin, PasswordPairMixin):
+    username = UsernameField(label=_("username"), max_length=150)
+    full_name = forms.CharField(label=_("name"), max_length=150)
+    email = forms.EmailField(label=_("e-mail"), required=False)
+    role = forms.ChoiceField(label=_("role"), choices=STAFF_ROLES)
+    communities = forms.ModelMultipleChoiceField(
+        label=_("communities"),
+        queryset=Community.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The project manager and the psychiatrist see every community."),
+    )
+
+    field_order = ["username", "full_name", "email", "role", "communities"]
+
+    def clean(self):
+        data = super().clean()
+        self.validate_password_for(
+            User(username=data.get("username", ""), first_name=data.get("full_name", ""))
+        )
+        return data
+
+
+class PeerAccountForm(UniqueUsernameMixin, PasswordPairMixin):
+    person = forms.ModelChoiceField(label=_("peer"), queryset=Person.objects.none())
+    username = UsernameField(label=_("username"), max_length=150)
+
+    field_order = ["person", "username"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        peers = Enrolment.objects.in_service().filter(role=Enrolment.Role.PEER)
+        self.fields["person"].queryset = (
+            Person.objects.filter(pk__in=peers.values("person_id"), account__isnull=True)
+            .order_by("name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        person = data.get("person")
+        self.validate_password_for(
+            User(username=data.get("username", ""), first_name=person.name if person else "")
+        )
+        return data
+
+
+class AccountEditForm(forms.Form):
+    full_name = forms.CharField(label=_("name"), max_length=150)
+    email = forms.EmailField(label=_("e-mail"), required=False)
+    role = forms.ChoiceField(label=_("role"), choices=STAFF_ROLES)
+    communities = forms.ModelMultipleChoiceField(
+        label=_("communities"),
+        queryset=Community.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, account: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        if account.is_peer:
+            # A peer's community follows their enrolment, not an assignment.
+            del self.fields["role"]
+            del self.fields["communities"]
+
+
+class SetPasswordForm(PasswordPairMixin):
+    def __init__(self, *args, account: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+    def clean(self):
+        data = super().clean()
+        self.validate_password_for(self.account)
+        return data
+
+
+class AccountFilterForm(forms.Form):
+    q = forms.CharField(label=_("search"), required=False, max_length=100)

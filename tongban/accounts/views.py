@@ -1,0 +1,175 @@
+"""Account management (project manager only) and each user's own settings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tongban.core import audit, scope
+from tongban.core.forms_util import apply_validation_error
+from tongban.core.permissions import can_manage_accounts, require
+
+from . import services
+from .forms import (
+    AccountEditForm,
+    AccountFilterForm,
+    PeerAccountForm,
+    SetPasswordForm,
+    StaffAccountForm,
+)
+from .models import User
+
+
+def _account_get(request: HttpRequest, pk: int) -> User:
+    return get_object_or_404(scope.accounts(request.user).select_related("person"), pk=pk)
+
+
+@require(can_manage_accounts)
+def account_list(request: HttpRequest) -> HttpResponse:
+    filters = AccountFilterForm(request.GET or None)
+    q = filters.cleaned_data["q"].strip() if filters.is_valid() else ""
+    accounts = scope.accounts(request.user).select_related("person").prefetch_related("communities")
+    if q:
+        accounts = accounts.filter(
+            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(person__name__icontains=q)
+        )
+    page = Paginator(accounts.order_by("-is_active", "role", "username"), settings.PAGE_SIZE)
+    return render(
+        request,
+        "accounts/account_list.html",
+        {"filters": filters, "page": page.get_page(request.GET.get("page")), "q": q},
+    )
+
+
+@require(can_manage_accounts)
+@require_http_methods(["GET", "POST"])
+def account_create(request: HttpRequest) -> HttpResponse:
+    kind = "peer" if request.GET.get("kind") == "peer" else "staff"
+    form_class = PeerAccountForm if kind == "peer" else StaffAccountForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if kind == "peer":
+                account = services.account_create_peer(
+                    person=data["person"], username=data["username"], password=data["password1"]
+                )
+            else:
+                account = services.account_create_staff(
+                    username=data["username"],
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    role=data["role"],
+                    communities=data["communities"],
+                    password=data["password1"],
+                )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Account %(username)s created.") % {"username": account})
+            return redirect("accounts:account_detail", pk=account.pk)
+    return render(request, "accounts/account_form.html", {"form": form, "kind": kind})
+
+
+@require(can_manage_accounts)
+@require_http_methods(["GET", "POST"])
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account_get(request, pk)
+    initial = {
+        "full_name": account.first_name,
+        "email": account.email,
+        "role": account.role,
+        "communities": list(account.communities.all()),
+    }
+    form = AccountEditForm(request.POST or None, initial=initial, account=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_update(
+                user=account,
+                full_name=form.cleaned_data["full_name"],
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data.get("role"),
+                communities=form.cleaned_data.get("communities", []),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("accounts:account_detail", pk=account.pk)
+    history = audit.merge(
+        audit.audit_entries(
+            User.history.filter(id=account.pk).select_related("history_user__person"),
+            model=User,
+            subject=lambda r: _("Account"),
+        )
+    )
+    return render(
+        request,
+        "accounts/account_detail.html",
+        {"account": account, "form": form, "history": history},
+    )
+
+
+@require(can_manage_accounts)
+@require_POST
+def account_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account_get(request, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.account_set_active(user=account, active=active, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if active:
+            messages.success(request, _("The account can sign in again."))
+        else:
+            messages.success(request, _("The account is deactivated. Its records stay."))
+    return redirect("accounts:account_detail", pk=account.pk)
+
+
+@require(can_manage_accounts)
+@require_http_methods(["GET", "POST"])
+def account_password(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account_get(request, pk)
+    form = SetPasswordForm(request.POST or None, account=account)
+    if request.method == "POST" and form.is_valid():
+        services.account_set_password(user=account, password=form.cleaned_data["password1"])
+        messages.success(request, _("The password was reset. Tell the user in person."))
+        return redirect("accounts:account_detail", pk=account.pk)
+    return render(request, "accounts/password_form.html", {"form": form, "account": account})
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch language; remembered on the account when signed in, in a cookie otherwise."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("home")
+    response = HttpResponseRedirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response

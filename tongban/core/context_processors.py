@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def navigation(request) -> dict:
+    return {"program_name": settings.PROGRAM_NAME, "languages": settings.LANGUAGES}

@@ -1,0 +1,29 @@
+"""Role checks for views. Scope (which records) is tongban.core.scope; this is which actions."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+
+def require(check: Callable) -> Callable:
+    """Decorate a view so that users failing `check(user)` get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def can_edit_registry(user) -> bool:
+    return user.is_authenticated and user.is_active and user.can_edit_registry
+
+
+def can_manage_accounts(user) -> bool:
+    return user.is_authenticated and user.is_active and user.can_manage_accounts

@@ -1,0 +1,167 @@
+"""Load the demo program (modelled on the Beijing program, 2013–2016) into the database.
+
+Idempotent: every object is found by a natural key before it is created, so a second
+run adds nothing. Names and phone numbers are invented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from tongban.accounts.models import Role, User
+from tongban.registry import services
+from tongban.registry.models import (
+    CaregiverLink,
+    Community,
+    Enrolment,
+    Person,
+    Program,
+    Venue,
+)
+
+from .population import demo_population
+
+PROGRAM_NAME = "朝阳区社区同伴支持服务"
+DEMO_PASSWORD = "tongban-demo"  # demo only; printed by the command
+
+COMMUNITIES = [
+    # code, Chinese, English, service start
+    ("tuanjiehu", "团结湖", "Tuanjiehu", date(2013, 7, 1)),
+    ("maizidian", "麦子店", "Maizidian", date(2013, 7, 1)),
+    ("xiangheyuan", "香河园", "Xiangheyuan", date(2015, 8, 1)),
+    ("jinsong", "劲松", "Jinsong", date(2015, 8, 1)),
+]
+VENUES = [
+    # The paper: most sessions in a community rehabilitation centre or health care centre.
+    ("温馨家园", "Wenxin Home", Venue.Kind.REHABILITATION_CENTRE),
+    ("社区卫生服务中心", "Community Health Service Centre", Venue.Kind.HEALTH_CARE_CENTRE),
+    ("社区公园", "Community park", Venue.Kind.OUTDOORS),
+]
+# Status reasons are program data, written in the program's language.
+REASONS_ZH = {
+    "Expressed concerns about too much pressure working as a peer.": "担心做同伴工作压力太大，退出。",
+    "Temporary leave to assist his sick mother.": "临时请假，照顾生病的母亲。",
+    "Returned from leave.": "结束请假，恢复服务。",
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    name: str
+    communities: tuple[str, ...] = ()
+    person_key: str = ""
+
+
+ACCOUNTS = [
+    DemoAccount("manager", Role.PROJECT_MANAGER, "项目经理 刘敏"),
+    DemoAccount("psychiatrist", Role.PSYCHIATRIST, "精神科医生 陈医生"),
+    DemoAccount("doctor", Role.COMMUNITY_DOCTOR, "社区医生 张医生", ("tuanjiehu",)),
+    DemoAccount(
+        "psychologist", Role.CLINICAL_PSYCHOLOGIST, "心理治疗师 李老师", ("tuanjiehu", "maizidian")
+    ),
+    DemoAccount("socialworker", Role.SOCIAL_WORKER, "社工 赵老师", ("xiangheyuan", "jinsong")),
+    DemoAccount(
+        "research",
+        Role.RESEARCH_ASSISTANT,
+        "研究助理 孙同学",
+        ("tuanjiehu", "maizidian", "xiangheyuan", "jinsong"),
+    ),
+    DemoAccount("peer1", Role.PEER, "", person_key="peer-01"),  # Tuanjiehu
+    DemoAccount("peer2", Role.PEER, "", person_key="peer-07"),  # Xiangheyuan
+]
+
+
+def is_loaded() -> bool:
+    return Program.objects.filter(name=PROGRAM_NAME).exists()
+
+
+@transaction.atomic
+def load() -> list[DemoAccount]:
+    program, _ = Program.objects.get_or_create(
+        name=PROGRAM_NAME, defaults={"started_on": date(2013, 7, 1)}
+    )
+    communities: dict[str, Community] = {}
+    for code, name, name_en, started_on in COMMUNITIES:
+        community, _ = Community.objects.get_or_create(
+            code=code,
+            defaults={"program": program, "name": name, "name_en": name_en, "started_on": started_on},
+        )
+        communities[code] = community
+        for venue_name, venue_en, kind in VENUES:
+            Venue.objects.get_or_create(
+                community=community,
+                name=f"{name}{venue_name}",
+                defaults={"name_en": f"{name_en} {venue_en}", "kind": kind},
+            )
+
+    people, caregivers = demo_population()
+    persons: dict[str, Person] = {}
+    for demo in people:
+        person = _person(demo)
+        persons[demo.key] = person
+        community = communities[demo.community]
+        if Enrolment.objects.current().filter(
+            person=person, community=community, role=demo.role
+        ).exists():
+            continue
+        enrolment = services.enrolment_create(
+            person=person, community=community, role=demo.role, started_on=demo.enrolled_on
+        )
+        for change in demo.status_changes:
+            services.enrolment_change_status(
+                enrolment=enrolment,
+                status=change.status,
+                effective_on=change.on,
+                reason=REASONS_ZH.get(change.reason, change.reason),
+            )
+
+    enrolled_on = {demo.key: demo.enrolled_on for demo in people}
+    for demo in caregivers:
+        caregiver = _person(demo)
+        cared_for = persons[demo.cares_for]
+        if not CaregiverLink.objects.filter(caregiver=caregiver, cared_for=cared_for).exists():
+            services.caregiver_link_create(
+                caregiver=caregiver,
+                cared_for=cared_for,
+                relationship=demo.relationship,
+                started_on=enrolled_on[demo.cares_for],
+            )
+
+    for account in ACCOUNTS:
+        _account(account, communities, persons)
+    return ACCOUNTS
+
+
+def _person(demo) -> Person:
+    fields = {
+        "sex": demo.sex,
+        "phone": demo.phone,
+        "education": getattr(demo, "education", ""),
+        "marital_status": getattr(demo, "marital_status", ""),
+        "working_status": getattr(demo, "working_status", ""),
+        "diagnosis": getattr(demo, "diagnosis", ""),
+    }
+    person, _ = Person.objects.get_or_create(
+        name=demo.name, date_of_birth=demo.date_of_birth, defaults=fields
+    )
+    return person
+
+
+def _account(account: DemoAccount, communities: dict, persons: dict) -> None:
+    if User.objects.filter(username=account.username).exists():
+        return
+    person = persons.get(account.person_key)
+    user = User(
+        username=account.username,
+        role=account.role,
+        first_name=person.name if person else account.name,
+        person=person,
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    user.communities.set([communities[code] for code in account.communities])

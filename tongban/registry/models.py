@@ -1,0 +1,286 @@
+"""The program, its communities and venues, and the people it serves (MODEL.md, "People and roles")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tongban.core.models import BilingualNameMixin, VoidableModel, VoidableQuerySet
+
+
+class Program(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    started_on = models.DateField(_("start date"))
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Community(BilingualNameMixin):
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="communities", verbose_name=_("program")
+    )
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    started_on = models.DateField(_("service start date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "name"]
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+
+
+class Venue(BilingualNameMixin):
+    class Kind(models.TextChoices):
+        REHABILITATION_CENTRE = "rehabilitation_centre", _("community rehabilitation centre")
+        HEALTH_CARE_CENTRE = "health_care_centre", _("community health care centre")
+        OUTDOORS = "outdoors", _("outdoors")
+        OTHER = "other", _("other")
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="venues", verbose_name=_("community")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["community", "name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("male")
+    FEMALE = "female", _("female")
+
+
+class Education(models.TextChoices):
+    # The levels of Table 2, in order.
+    PRIMARY = "primary", _("primary school")
+    JUNIOR_HIGH = "junior_high", _("junior high school")
+    SENIOR_HIGH = "senior_high", _("senior high school")
+    JUNIOR_COLLEGE = "junior_college", _("junior college")
+    UNDERGRADUATE = "undergraduate", _("undergraduate degree")
+    POSTGRADUATE = "postgraduate", _("postgraduate degree")
+
+
+class MaritalStatus(models.TextChoices):
+    SINGLE = "single", _("single / never married")
+    MARRIED = "married", _("married")
+    DIVORCED = "divorced", _("divorced")
+    WIDOWED = "widowed", _("widowed")
+
+
+class WorkingStatus(models.TextChoices):
+    NOT_WORKING = "not_working", _("not working")
+    PART_TIME = "part_time", _("working part-time")
+    FULL_TIME = "full_time", _("working full-time")
+
+
+class Diagnosis(models.TextChoices):
+    SCHIZOPHRENIA = "schizophrenia", _("schizophrenia")
+    BIPOLAR = "bipolar", _("bipolar disorder")
+    OTHER = "other", _("other")
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PersonQuerySet:
+        from tongban.core import scope
+
+        return scope.people(user, self)
+
+    def with_roles(self) -> PersonQuerySet:
+        """Flags for the roles a person holds now, computed in the database."""
+        current = Enrolment.objects.current().filter(person=OuterRef("pk"))
+        return self.annotate(
+            is_peer=Exists(current.filter(role=Enrolment.Role.PEER)),
+            is_consumer=Exists(current.filter(role=Enrolment.Role.CONSUMER)),
+            is_caregiver=Exists(CaregiverLink.objects.filter(caregiver=OuterRef("pk"))),
+        )
+
+    def search(self, text: str) -> PersonQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(phone__icontains=text))
+
+
+class Person(models.Model):
+    """One record per human being, whatever roles they hold over time."""
+
+    name = models.CharField(_("name"), max_length=100)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    education = models.CharField(
+        _("education level"), max_length=20, choices=Education.choices, blank=True
+    )
+    marital_status = models.CharField(
+        _("marital status"), max_length=20, choices=MaritalStatus.choices, blank=True
+    )
+    working_status = models.CharField(
+        _("working status"), max_length=20, choices=WorkingStatus.choices, blank=True
+    )
+    diagnosis = models.CharField(_("diagnosis"), max_length=20, choices=Diagnosis.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = PersonQuerySet.as_manager()
+
+    # Fields a peer may not see of anyone but themselves (issue 2: never a consumer's
+    # diagnosis or contact details; the rest of Table 2 is just as personal).
+    PRIVATE_FIELDS = (
+        "date_of_birth",
+        "education",
+        "marital_status",
+        "working_status",
+        "diagnosis",
+        "phone",
+        "address",
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def age_on(self, day: date) -> int | None:
+        if not self.date_of_birth:
+            return None
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class EnrolmentQuerySet(VoidableQuerySet):
+    def visible_to(self, user) -> EnrolmentQuerySet:
+        from tongban.core import scope
+
+        return self.filter(community__in=scope.communities(user))
+
+    def with_status(self) -> EnrolmentQuerySet:
+        """Annotate the status in force today: the latest dated change."""
+        latest = EnrolmentStatusChange.objects.filter(enrolment=OuterRef("pk")).order_by(
+            "-effective_on", "-pk"
+        )
+        return self.annotate(
+            current_status=Subquery(latest.values("status")[:1]),
+            status_since=Subquery(latest.values("effective_on")[:1]),
+        )
+
+    def in_service(self) -> EnrolmentQuerySet:
+        """Current enrolments whose status is active or on leave (not withdrawn)."""
+        return (
+            self.current()
+            .with_status()
+            .exclude(current_status=EnrolmentStatusChange.Status.WITHDRAWN)
+        )
+
+
+class Enrolment(VoidableModel):
+    """A peer or consumer enrolled in a community from a start date."""
+
+    class Role(models.TextChoices):
+        PEER = "peer", _("peer")
+        CONSUMER = "consumer", _("consumer")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("person")
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("community")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    started_on = models.DateField(_("start date"))
+
+    history = HistoricalRecords()
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["community", "role", "person__name"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "community", "role"],
+                condition=Q(voided_at__isnull=True),
+                name="one_current_enrolment_per_role_and_community",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_role_display()} · {self.community}"
+
+
+class EnrolmentStatusChange(models.Model):
+    """The status history of an enrolment; the first row is 'active' on the start date."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        ON_LEAVE = "on_leave", _("on leave")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.PROTECT,
+        related_name="status_changes",
+        verbose_name=_("enrolment"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    effective_on = models.DateField(_("effective from"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["effective_on", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.effective_on})"
+
+
+class CaregiverLink(models.Model):
+    """A caregiver (family member) of a peer or a consumer."""
+
+    class Relationship(models.TextChoices):
+        PARENT = "parent", _("parent")
+        SPOUSE = "spouse", _("spouse")
+        SIBLING = "sibling", _("sibling")
+        CHILD = "child", _("child")
+        OTHER = "other", _("other relative")
+
+    caregiver = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="cares_for", verbose_name=_("caregiver")
+    )
+    cared_for = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="caregivers", verbose_name=_("cares for")
+    )
+    relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
+    started_on = models.DateField(_("since"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("caregiver link")
+        verbose_name_plural = _("caregiver links")
+        constraints = [
+            models.UniqueConstraint(fields=["caregiver", "cared_for"], name="one_link_per_pair"),
+            models.CheckConstraint(
+                condition=~Q(caregiver=models.F("cared_for")), name="caregiver_is_someone_else"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.caregiver} → {self.cared_for}"

@@ -1,0 +1,164 @@
+"""Reads of the registry, always through the scoping layer."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from tongban.core import audit, scope
+
+from .models import CaregiverLink, Community, Enrolment, EnrolmentStatusChange, Person
+
+Status = EnrolmentStatusChange.Status
+
+
+def _visible_enrolments(user) -> QuerySet:
+    return (
+        Enrolment.objects.current()
+        .visible_to(user)
+        .with_status()
+        .select_related("community")
+        .order_by("community__started_on", "role")
+    )
+
+
+def people_list(user, *, q: str = "", role: str = "", community: Community | None = None):
+    people = Person.objects.visible_to(user).with_roles().search(q)
+    if role == "peer":
+        people = people.filter(is_peer=True)
+    elif role == "consumer":
+        people = people.filter(is_consumer=True)
+    elif role == "caregiver":
+        people = people.filter(is_caregiver=True)
+    if community is not None:
+        people = people.filter(
+            Exists(
+                Enrolment.objects.current().filter(person=OuterRef("pk"), community=community)
+            )
+            | Exists(
+                CaregiverLink.objects.filter(
+                    caregiver=OuterRef("pk"),
+                    cared_for__enrolments__community=community,
+                    cared_for__enrolments__voided_at__isnull=True,
+                )
+            )
+        )
+    return people.prefetch_related(
+        Prefetch("enrolments", queryset=_visible_enrolments(user), to_attr="visible_enrolments")
+    ).order_by("name", "pk")
+
+
+def person_get(user, pk: int) -> Person:
+    return get_object_or_404(Person.objects.visible_to(user).with_roles(), pk=pk)
+
+
+def person_enrolments(user, person: Person) -> list[Enrolment]:
+    changes = EnrolmentStatusChange.objects.order_by("effective_on", "pk")
+    return list(
+        Enrolment.objects.visible_to(user)
+        .filter(person=person)
+        .with_status()
+        .select_related("community", "voided_by")
+        .prefetch_related(Prefetch("status_changes", queryset=changes))
+        .order_by("voided_at", "started_on")
+    )
+
+
+def person_caregiver_links(user, person: Person) -> dict[str, list[CaregiverLink]]:
+    """Who cares for this person and whom they care for; peers see none of it."""
+    if user.is_peer:
+        return {"caregivers": [], "cares_for": []}
+    visible = Person.objects.visible_to(user)
+    links = CaregiverLink.objects.select_related("caregiver", "cared_for")
+    return {
+        "caregivers": list(links.filter(cared_for=person, caregiver__in=visible)),
+        "cares_for": list(links.filter(caregiver=person, cared_for__in=visible)),
+    }
+
+
+def enrolment_get(user, pk: int) -> Enrolment:
+    return get_object_or_404(
+        Enrolment.objects.visible_to(user).with_status().select_related("person", "community"),
+        pk=pk,
+    )
+
+
+def person_history(user, person: Person) -> list[audit.AuditEntry]:
+    """Every version of the person, their enrolments, status changes and caregiver links."""
+    hidden = Person.PRIVATE_FIELDS if scope.private_fields_hidden(user, person) else ()
+    enrolment_ids = Enrolment.objects.visible_to(user).filter(person=person).values("pk")
+    visible_people = Person.objects.visible_to(user).values("pk")
+    person_entries = audit.audit_entries(
+        Person.history.filter(id=person.pk).select_related("history_user__person"),
+        model=Person,
+        subject=lambda r: _("Person"),
+        hidden_fields=hidden,
+    )
+    enrolment_entries = audit.audit_entries(
+        Enrolment.history.filter(id__in=enrolment_ids).select_related(
+            "history_user__person", "community"
+        ),
+        model=Enrolment,
+        subject=lambda r: _("Enrolment"),
+        hidden_fields=("person",),
+    )
+    status_entries = audit.audit_entries(
+        EnrolmentStatusChange.history.filter(enrolment_id__in=enrolment_ids).select_related(
+            "history_user__person"
+        ),
+        model=EnrolmentStatusChange,
+        subject=lambda r: _("Status"),
+        hidden_fields=("enrolment",),
+    )
+    link_entries = []
+    if not user.is_peer:
+        link_entries = audit.audit_entries(
+            CaregiverLink.history.filter(
+                Q(caregiver_id=person.pk, cared_for_id__in=visible_people)
+                | Q(cared_for_id=person.pk, caregiver_id__in=visible_people)
+            ).select_related("history_user__person"),
+            model=CaregiverLink,
+            subject=lambda r: _("Caregiver link"),
+        )
+    return audit.merge(person_entries, enrolment_entries, status_entries, link_entries)
+
+
+def communities_overview(user) -> QuerySet:
+    """Each visible community with its counts of people in service, counted in the database."""
+    active = Enrolment.objects.in_service()
+    return (
+        scope.communities(user)
+        .annotate(
+            peers=Count(
+                "enrolments",
+                filter=Q(enrolments__in=active.filter(role=Enrolment.Role.PEER)),
+                distinct=True,
+            ),
+            consumers=Count(
+                "enrolments",
+                filter=Q(enrolments__in=active.filter(role=Enrolment.Role.CONSUMER)),
+                distinct=True,
+            ),
+            venue_count=Count("venues", distinct=True),
+        )
+        .order_by("started_on", "name")
+    )
+
+
+def community_get(user, pk: int) -> Community:
+    return get_object_or_404(scope.communities(user), pk=pk)
+
+
+def community_roster(user, community: Community, *, include_withdrawn: bool = False):
+    roster = (
+        Enrolment.objects.current()
+        .visible_to(user)
+        .filter(community=community)
+        .with_status()
+        .select_related("person")
+        .order_by("role", "person__name")
+    )
+    if not include_withdrawn:
+        roster = roster.exclude(current_status=Status.WITHDRAWN)
+    return roster

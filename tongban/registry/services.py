@@ -1,0 +1,114 @@
+"""Writes to the registry. Each runs in one transaction: all of it is saved or none."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import CaregiverLink, Community, Enrolment, EnrolmentStatusChange, Person
+
+
+@transaction.atomic
+def person_create(
+    *,
+    fields: dict[str, Any],
+    role: str,
+    community: Community | None = None,
+    started_on: date | None = None,
+    cared_for: Person | None = None,
+    relationship: str = "",
+) -> Person:
+    """A new person always enters with a role, so that they belong to a community's scope."""
+    person = Person.objects.create(**fields)
+    if role == "caregiver":
+        if cared_for is None:
+            raise ValidationError({"cared_for": _("Choose the person this caregiver looks after.")})
+        caregiver_link_create(caregiver=person, cared_for=cared_for, relationship=relationship)
+    else:
+        if community is None or started_on is None:
+            raise ValidationError(_("A community and a start date are required."))
+        enrolment_create(person=person, community=community, role=role, started_on=started_on)
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, fields: dict[str, Any]) -> Person:
+    changed = [name for name, value in fields.items() if getattr(person, name) != value]
+    if not changed:
+        return person
+    for name in changed:
+        setattr(person, name, fields[name])
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def enrolment_create(
+    *, person: Person, community: Community, role: str, started_on: date
+) -> Enrolment:
+    if Enrolment.objects.current().filter(person=person, community=community, role=role).exists():
+        raise ValidationError(
+            {"community": _("This person is already enrolled in this community in this role.")}
+        )
+    enrolment = Enrolment.objects.create(
+        person=person, community=community, role=role, started_on=started_on
+    )
+    EnrolmentStatusChange.objects.create(
+        enrolment=enrolment, status=EnrolmentStatusChange.Status.ACTIVE, effective_on=started_on
+    )
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_change_status(
+    *, enrolment: Enrolment, status: str, effective_on: date, reason: str = ""
+) -> EnrolmentStatusChange:
+    Status = EnrolmentStatusChange.Status
+    if enrolment.is_voided:
+        raise ValidationError(_("A voided enrolment cannot change status."))
+    if effective_on < enrolment.started_on:
+        raise ValidationError({"effective_on": _("The date is before the enrolment started.")})
+    if effective_on > timezone.localdate():
+        raise ValidationError({"effective_on": _("The date cannot be in the future.")})
+    latest = enrolment.status_changes.order_by("-effective_on", "-pk").first()
+    if latest is not None and effective_on < latest.effective_on:
+        raise ValidationError(
+            {"effective_on": _("The date is before the latest status change (%(date)s).")
+             % {"date": latest.effective_on}}
+        )
+    if latest is not None and latest.status == status:
+        raise ValidationError({"status": _("The enrolment already has this status.")})
+    if status in (Status.WITHDRAWN, Status.ON_LEAVE) and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for leave or withdrawal.")})
+    return EnrolmentStatusChange.objects.create(
+        enrolment=enrolment, status=status, effective_on=effective_on, reason=reason.strip()
+    )
+
+
+@transaction.atomic
+def enrolment_void(*, enrolment: Enrolment, by, reason: str) -> Enrolment:
+    if enrolment.is_voided:
+        raise ValidationError(_("This enrolment is already voided."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for voiding.")})
+    enrolment.void(by=by, reason=reason)
+    return enrolment
+
+
+@transaction.atomic
+def caregiver_link_create(
+    *, caregiver: Person, cared_for: Person, relationship: str, started_on: date | None = None
+) -> CaregiverLink:
+    if caregiver.pk == cared_for.pk:
+        raise ValidationError({"cared_for": _("A person cannot be their own caregiver.")})
+    if CaregiverLink.objects.filter(caregiver=caregiver, cared_for=cared_for).exists():
+        raise ValidationError({"cared_for": _("This caregiver is already linked to this person.")})
+    return CaregiverLink.objects.create(
+        caregiver=caregiver, cared_for=cared_for, relationship=relationship, started_on=started_on
+    )

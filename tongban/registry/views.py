@@ -1,0 +1,229 @@
+"""Registry pages. Views stay thin: scope through selectors, validate, call one service."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tongban.core import scope
+from tongban.core.forms_util import apply_validation_error
+from tongban.core.permissions import can_edit_registry, require
+
+from . import selectors, services
+from .forms import (
+    CaregiverLinkForm,
+    EnrolmentForm,
+    PeopleFilterForm,
+    PersonCreateForm,
+    PersonForm,
+    StatusChangeForm,
+    VoidForm,
+)
+from .models import Person
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    filters = PeopleFilterForm(request.GET or None, user=request.user)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    people = selectors.people_list(
+        request.user,
+        q=data.get("q", ""),
+        role=data.get("role", ""),
+        community=data.get("community"),
+    )
+    page = Paginator(people, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/person_list.html",
+        {"filters": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(request.user, pk)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "private_hidden": scope.private_fields_hidden(request.user, person),
+            "enrolments": selectors.person_enrolments(request.user, person),
+            "links": selectors.person_caregiver_links(request.user, person),
+            "history": selectors.person_history(request.user, person),
+            "can_edit": can_edit_registry(request.user),
+        },
+    )
+
+
+@require(can_edit_registry)
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    form = PersonCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(
+                fields=form.person_fields(),
+                role=form.cleaned_data["role"],
+                community=form.cleaned_data.get("community"),
+                started_on=form.cleaned_data.get("started_on"),
+                cared_for=form.cleaned_data.get("cared_for"),
+                relationship=form.cleaned_data.get("relationship", ""),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": person.name})
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "creating": True})
+
+
+@require(can_edit_registry)
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(request.user, pk)
+    form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, fields=form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": person})
+
+
+@require(can_edit_registry)
+@require_http_methods(["GET", "POST"])
+def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(request.user, pk)
+    form = EnrolmentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_create(person=person, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Enrolment added."))
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(
+        request,
+        "registry/simple_form.html",
+        {"form": form, "person": person, "title": _("Enrol %(name)s") % {"name": person.name}},
+    )
+
+
+@require(can_edit_registry)
+@require_http_methods(["GET", "POST"])
+def caregiver_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(request.user, pk)
+    form = CaregiverLinkForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.caregiver_link_create(caregiver=person, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Caregiver link added."))
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(
+        request,
+        "registry/simple_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": _("%(name)s cares for…") % {"name": person.name},
+        },
+    )
+
+
+@require(can_edit_registry)
+@require_http_methods(["GET", "POST"])
+def enrolment_status(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = selectors.enrolment_get(request.user, pk)
+    form = StatusChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_change_status(enrolment=enrolment, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect("registry:person_detail", pk=enrolment.person_id)
+    return render(
+        request,
+        "registry/simple_form.html",
+        {
+            "form": form,
+            "person": enrolment.person,
+            "enrolment": enrolment,
+            "title": _("Change status: %(enrolment)s") % {"enrolment": enrolment},
+        },
+    )
+
+
+@require(can_edit_registry)
+@require_http_methods(["GET", "POST"])
+def enrolment_void(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = selectors.enrolment_get(request.user, pk)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_void(
+                enrolment=enrolment, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Enrolment voided. It stays in the history."))
+            return redirect("registry:person_detail", pk=enrolment.person_id)
+    return render(
+        request,
+        "registry/simple_form.html",
+        {
+            "form": form,
+            "person": enrolment.person,
+            "enrolment": enrolment,
+            "danger": True,
+            "title": _("Void enrolment: %(enrolment)s") % {"enrolment": enrolment},
+            "intro": _(
+                "Void an enrolment only when it was entered by mistake. "
+                "To record that someone left, change the status to withdrawn instead."
+            ),
+        },
+    )
+
+
+def community_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "registry/community_list.html",
+        {"communities": selectors.communities_overview(request.user)},
+    )
+
+
+def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    community = selectors.community_get(request.user, pk)
+    show_withdrawn = request.GET.get("withdrawn") == "1"
+    roster = selectors.community_roster(
+        request.user, community, include_withdrawn=show_withdrawn
+    )
+    return render(
+        request,
+        "registry/community_detail.html",
+        {
+            "community": community,
+            "peers": [e for e in roster if e.role == "peer"],
+            "consumers": [e for e in roster if e.role == "consumer"],
+            "venues": community.venues.all(),
+            "show_withdrawn": show_withdrawn,
+        },
+    )

@@ -1,0 +1,28 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from tongban.accounts.views import set_language
+from tongban.core.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(success_url="/password/done/"),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("language/", set_language, name="set_language"),
+    path("", include("tongban.registry.urls")),
+    path("accounts/", include("tongban.accounts.urls")),
+]
