@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 # Bookkeeping columns that say nothing to a reader.
-SKIPPED = {"id", "created_at", "voided_by"}
+SKIPPED = {"id", "created_at", "voided_by", "is_superuser", "is_staff", "date_joined"}
 
 
 @dataclass
@@ -69,8 +69,13 @@ def audit_entries(
     `hidden_fields` never appear, neither their old nor their new values.
     """
     hidden = set(hidden_fields) | SKIPPED
-    fields = [f for f in model._meta.concrete_fields if f.name not in hidden]
     records = sorted(history, key=lambda r: (r.history_date, r.history_id))
+    if not records:
+        return []
+    tracked = {f.attname for f in type(records[0])._meta.concrete_fields}
+    fields = [
+        f for f in model._meta.concrete_fields if f.name not in hidden and f.attname in tracked
+    ]
     related_names = _related_names(model, records, fields)
     previous: dict = {}
     entries: list[AuditEntry] = []

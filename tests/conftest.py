@@ -1,0 +1,98 @@
+"""Shared fixtures: a small program with two communities and one user per role."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tongban.accounts.models import Role, User
+from tongban.registry import services
+from tongban.registry.models import Community, Person, Program, Venue
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture
+def program(db) -> Program:
+    return Program.objects.create(name="测试项目", started_on=date(2013, 7, 1))
+
+
+@pytest.fixture
+def community_a(program) -> Community:
+    community = Community.objects.create(
+        program=program, code="alpha", name="甲社区", name_en="Alpha", started_on=date(2013, 7, 1)
+    )
+    Venue.objects.create(community=community, name="甲温馨家园", kind=Venue.Kind.REHABILITATION_CENTRE)
+    return community
+
+
+@pytest.fixture
+def community_b(program) -> Community:
+    return Community.objects.create(
+        program=program, code="beta", name="乙社区", name_en="Beta", started_on=date(2015, 8, 1)
+    )
+
+
+def make_person(name: str, *, community: Community | None = None, role: str = "consumer",
+                started_on: date = date(2014, 3, 1), **fields) -> Person:
+    defaults = {
+        "sex": "female",
+        "date_of_birth": date(1970, 5, 6),
+        "diagnosis": "schizophrenia",
+        "phone": "13800000000",
+        "education": "senior_high",
+    }
+    defaults.update(fields)
+    person = Person.objects.create(name=name, **defaults)
+    if community is not None:
+        services.enrolment_create(
+            person=person, community=community, role=role, started_on=started_on
+        )
+    return person
+
+
+def make_user(username: str, role: str, communities=(), person: Person | None = None) -> User:
+    user = User(username=username, role=role, first_name=username, person=person)
+    user.set_password(PASSWORD)
+    user.save()
+    user.communities.set(communities)
+    return user
+
+
+@pytest.fixture
+def peer_person_a(community_a) -> Person:
+    return make_person("甲同伴", community=community_a, role="peer", sex="male")
+
+
+@pytest.fixture
+def consumer_a(community_a) -> Person:
+    return make_person("甲服务对象", community=community_a, phone="13911112222")
+
+
+@pytest.fixture
+def consumer_b(community_b) -> Person:
+    return make_person("乙服务对象", community=community_b, phone="13733334444")
+
+
+@pytest.fixture
+def users(community_a, community_b, peer_person_a) -> dict[str, User]:
+    """One user per role; the non-program-wide staff and the peer belong to community A."""
+    return {
+        "manager": make_user("manager", Role.PROJECT_MANAGER),
+        "psychiatrist": make_user("psychiatrist", Role.PSYCHIATRIST),
+        "doctor": make_user("doctor", Role.COMMUNITY_DOCTOR, [community_a]),
+        "psychologist": make_user("psychologist", Role.CLINICAL_PSYCHOLOGIST, [community_a]),
+        "socialworker": make_user("socialworker", Role.SOCIAL_WORKER, [community_a]),
+        "research": make_user("research", Role.RESEARCH_ASSISTANT, [community_a]),
+        "peer": make_user("peer", Role.PEER, person=peer_person_a),
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user: User):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,113 @@
+"""Walk every URL pattern of the project: no view may forget the login or the scoping layer.
+
+A new view with a URL parameter must be added to OBJECTS below, or this test fails:
+that is the point. Each parameter gets an object of the *other* community, which a
+user of community A must not reach (404), and no page may show that community's data.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import make_person, make_user
+from tongban.accounts.models import Role
+from tongban.registry import services
+
+# URL names that anyone may open without signing in.
+PUBLIC = {"login", "set_language", "logout"}
+# Pages only the project manager may open: everyone else gets 403 or 404.
+MANAGER_ONLY = re.compile(r"^accounts:")
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}", prefix + str(entry.pattern)
+
+
+def fill(route: str, values: dict[str, int]) -> str:
+    def replace(match: re.Match) -> str:
+        return str(values[match.group(2)])
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", replace, route)
+
+
+@pytest.fixture
+def foreign(community_b, users):
+    """Records of community B: a user of community A must see none of them."""
+    consumer = make_person("外社区甲某", community=community_b, phone="13012345678")
+    caregiver = make_person("外社区照料者", phone="13087654321")
+    services.caregiver_link_create(caregiver=caregiver, cared_for=consumer, relationship="parent")
+    account = make_user("foreign-doctor", Role.COMMUNITY_DOCTOR, [community_b])
+    enrolment = consumer.enrolments.get()
+    return {
+        "registry:person_detail": consumer.pk,
+        "registry:person_edit": consumer.pk,
+        "registry:enrolment_create": consumer.pk,
+        "registry:caregiver_link_create": caregiver.pk,
+        "registry:enrolment_status": enrolment.pk,
+        "registry:enrolment_void": enrolment.pk,
+        "registry:community_detail": community_b.pk,
+        "accounts:account_detail": account.pk,
+        "accounts:account_set_active": account.pk,
+        "accounts:account_password": account.pk,
+    }
+
+
+FOREIGN_DATA = ["外社区甲某", "外社区照料者", "13012345678", "13087654321", "乙社区", "foreign-doctor"]
+
+
+def all_routes():
+    return [(name, route) for name, route in walk(get_resolver()) if name != "None"]
+
+
+def test_every_parametrised_url_has_a_foreign_object(foreign):
+    missing = [name for name, route in all_routes() if "<" in route and name not in foreign]
+    assert not missing, f"add these URL names to the `foreign` fixture: {missing}"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_users_are_sent_to_login(client, foreign, method):
+    checked = 0
+    for name, route in all_routes():
+        if name in PUBLIC:
+            continue
+        url = fill(route, {"pk": foreign.get(name, 1)})
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, f"{method} {url} answered {response.status_code}"
+        assert response["Location"].startswith("/login/"), f"{url} → {response['Location']}"
+        checked += 1
+    assert checked >= 10
+
+
+@pytest.mark.parametrize("username", ["doctor", "psychologist", "socialworker", "research", "peer"])
+def test_users_of_another_community_get_nothing(client, users, foreign, username):
+    client.force_login(users[username])
+    for name, route in all_routes():
+        if name in PUBLIC:
+            continue
+        url = fill(route, {"pk": foreign[name]} if "<" in route else {})
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if "<" in route or MANAGER_ONLY.match(name):
+                assert response.status_code in (403, 404), (
+                    f"{username} {method} {url} answered {response.status_code}"
+                )
+            else:
+                assert response.status_code in (200, 302, 403, 405), f"{method} {url}"
+            body = response.content.decode()
+            leaked = [text for text in FOREIGN_DATA if text in body]
+            assert not leaked, f"{username} {method} {url} shows {leaked}"
+
+
+def test_program_wide_roles_reach_every_community(client, users, foreign):
+    for username in ("manager", "psychiatrist"):
+        client.force_login(users[username])
+        url = fill("people/<int:pk>/", {"pk": foreign["registry:person_detail"]})
+        assert client.get(url).status_code == 200
