@@ -23,7 +23,9 @@ def community_a(program) -> Community:
     community = Community.objects.create(
         program=program, code="alpha", name="甲社区", name_en="Alpha", started_on=date(2013, 7, 1)
     )
-    Venue.objects.create(community=community, name="甲温馨家园", kind=Venue.Kind.REHABILITATION_CENTRE)
+    Venue.objects.create(
+        community=community, name="甲温馨家园", kind=Venue.Kind.REHABILITATION_CENTRE
+    )
     return community
 
 
@@ -34,8 +36,14 @@ def community_b(program) -> Community:
     )
 
 
-def make_person(name: str, *, community: Community | None = None, role: str = "consumer",
-                started_on: date = date(2014, 3, 1), **fields) -> Person:
+def make_person(
+    name: str,
+    *,
+    community: Community | None = None,
+    role: str = "consumer",
+    started_on: date = date(2014, 3, 1),
+    **fields,
+) -> Person:
     defaults = {
         "sex": "female",
         "date_of_birth": date(1970, 5, 6),

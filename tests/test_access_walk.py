@@ -60,7 +60,14 @@ def foreign(community_b, users):
     }
 
 
-FOREIGN_DATA = ["外社区甲某", "外社区照料者", "13012345678", "13087654321", "乙社区", "foreign-doctor"]
+FOREIGN_DATA = [
+    "外社区甲某",
+    "外社区照料者",
+    "13012345678",
+    "13087654321",
+    "乙社区",
+    "foreign-doctor",
+]
 
 
 def all_routes():

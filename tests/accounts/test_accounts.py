@@ -35,8 +35,9 @@ def test_staff_account_errors_are_inline_and_nothing_is_saved(client_for, users)
     )
     assert response.status_code == 200
     assert set(response.context["form"].errors) >= {"username", "role", "password2"}
-    response = client.post("/accounts/new/", staff_data(password1="12345678901",
-                                                         password2="12345678901"))
+    response = client.post(
+        "/accounts/new/", staff_data(password1="12345678901", password2="12345678901")
+    )
     assert "password2" in response.context["form"].errors  # entirely numeric
     assert User.objects.count() == before
 
@@ -47,8 +48,12 @@ def test_manager_creates_a_peer_account_for_an_enrolled_peer(client_for, users, 
     peer = make_person("新同伴", community=community_a, role="peer")
     consumer = make_person("不是同伴", community=community_a)
     client = client_for(users["manager"])
-    data = {"person": consumer.pk, "username": "p2", "password1": "a-long-enough-secret-42",
-            "password2": "a-long-enough-secret-42"}
+    data = {
+        "person": consumer.pk,
+        "username": "p2",
+        "password1": "a-long-enough-secret-42",
+        "password2": "a-long-enough-secret-42",
+    }
     response = client.post("/accounts/new/?kind=peer", data)
     assert response.status_code == 200 and "person" in response.context["form"].errors
     data["person"] = peer.pk
@@ -57,14 +62,19 @@ def test_manager_creates_a_peer_account_for_an_enrolled_peer(client_for, users, 
     assert account.role == Role.PEER and account.person == peer
 
 
-def test_manager_changes_role_and_communities_with_audit(client_for, users, community_a,
-                                                         community_b):
+def test_manager_changes_role_and_communities_with_audit(
+    client_for, users, community_a, community_b
+):
     client = client_for(users["manager"])
     doctor = users["doctor"]
     response = client.post(
         f"/accounts/{doctor.pk}/",
-        {"full_name": "张医生", "email": "", "role": Role.SOCIAL_WORKER,
-         "communities": [community_b.pk]},
+        {
+            "full_name": "张医生",
+            "email": "",
+            "role": Role.SOCIAL_WORKER,
+            "communities": [community_b.pk],
+        },
     )
     assert response.status_code == 302
     doctor.refresh_from_db()

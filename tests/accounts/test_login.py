@@ -44,8 +44,11 @@ def test_own_password_change(client, users):
     client.force_login(users["doctor"])
     response = client.post(
         "/password/",
-        {"old_password": PASSWORD, "new_password1": "another-secret-55",
-         "new_password2": "another-secret-55"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another-secret-55",
+            "new_password2": "another-secret-55",
+        },
     )
     assert response.status_code == 302
     users["doctor"].refresh_from_db()

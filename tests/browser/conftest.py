@@ -44,7 +44,8 @@ ASSET_TYPES = {"stylesheet", "script", "image", "font"}
 def chromium():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed; the browser tests need Debian's chromium")
-    from playwright.sync_api import sync_playwright
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    sync_playwright = sync_api.sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -69,13 +69,13 @@ def test_manager_creates_and_deactivates_a_staff_account(
     account.refresh_from_db()
     assert not account.is_active
     assert phone.locator("p.notice").is_visible()
-    assert phone.locator(
-        f"form[action='/accounts/{account.pk}/active/'] input[name=active][value='1']"
-    ).count() == 1
+    reactivate = f"form[action='/accounts/{account.pk}/active/'] input[name=active][value='1']"
+    assert phone.locator(reactivate).count() == 1
     shoot(phone, "accounts-04-deactivated")
 
     phone.goto(url(live_server, "/accounts/"))
-    row = phone.locator("table.responsive tbody tr", has=phone.get_by_role("link", name=NEW_USERNAME))
+    new_link = phone.get_by_role("link", name=NEW_USERNAME)
+    row = phone.locator("table.responsive tbody tr", has=new_link)
     assert row.locator(".badge.status-withdrawn").count() == 1
     shoot(phone, "accounts-05-list-after")
 

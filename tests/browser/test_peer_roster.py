@@ -50,6 +50,7 @@ def test_peer_sees_own_roster_in_chinese_and_keeps_english(
     assert html_lang(phone) == "zh-hans"
 
     # The roster of community A, with consumer A and without community B's consumer.
+    assert community_a.name in phone.locator("main h2").first.inner_text()
     roster = phone.locator("ul.roster")
     assert roster.get_by_role("link", name=consumer_a.name).is_visible()
     assert roster.get_by_role("link", name=users["peer"].person.name).is_visible()
@@ -64,7 +65,7 @@ def test_peer_sees_own_roster_in_chinese_and_keeps_english(
     assert path_of(phone) == f"/people/{consumer_a.pk}/"
     assert html_lang(phone) == "zh-hans"
     assert phone.locator("h1").inner_text().startswith(consumer_a.name)
-    assert phone.locator(f"a[href^='tel:']").count() == 0
+    assert phone.locator("a[href^='tel:']").count() == 0
     assert_nothing_private(phone, consumer_a)
     shoot(phone, "peer-02-consumer-detail-zh")
 
@@ -113,3 +114,23 @@ def test_peer_sees_own_roster_in_chinese_and_keeps_english(
     # And on the same phone as before, after signing out, too.
     login(phone, live_server, "peer")
     assert html_lang(phone) == "en"
+
+
+def test_peer_cannot_find_a_consumer_by_phone_number(live_server, phone, users, consumer_a):
+    """The search box must not let a peer confirm (or guess digit by digit) a phone number."""
+    login(phone, live_server, "peer")
+    phone.goto(url(live_server, "/people/"))
+    phone.fill("input[name=q]", consumer_a.name)
+    with phone.expect_navigation():
+        phone.click("form.filters button[type=submit]")
+    assert phone.get_by_role("link", name=consumer_a.name).is_visible()
+
+    for typed in (CONSUMER_A_PHONE, CONSUMER_A_PHONE[:7]):
+        phone.fill("input[name=q]", typed)
+        with phone.expect_navigation():
+            phone.click("form.filters button[type=submit]")
+        assert phone.get_by_role("link", name=consumer_a.name).count() == 0, (
+            f"searching the people list for {typed!r} finds {consumer_a.name}: "
+            "a peer can look up a consumer's phone number"
+        )
+    assert_nothing_private(phone, consumer_a)

@@ -58,6 +58,7 @@ def test_doctor_adds_consumer_and_puts_enrolment_on_leave(
     error_box = name_field.locator(".error").bounding_box()
     assert 0 <= error_box["y"] - (input_box["y"] + input_box["height"]) < 40
     assert phone.locator(".field.has-error").count() == 1
+    assert name_field.locator("input[name=name]").get_attribute("aria-invalid") == "true"
     # What was typed is kept.
     assert phone.input_value("input[name=phone]") == NEW_PHONE
     assert phone.input_value("select[name=diagnosis]") == "bipolar"
@@ -105,7 +106,7 @@ def test_doctor_adds_consumer_and_puts_enrolment_on_leave(
         today,
         LEAVE_REASON,
     )
-    assert phone.locator(f".card .badge.status-on_leave").count() == 1
+    assert phone.locator(".card .badge.status-on_leave").count() == 1
     assert LEAVE_REASON in phone.locator(".card .timeline").inner_text()
 
     # The change history on the page lists the status change with its reason.

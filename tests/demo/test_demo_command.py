@@ -13,10 +13,20 @@ from tongban.registry.models import CaregiverLink, Community, Enrolment, Person
 TABLE2 = {
     # field: {value: (peers, consumers)}
     "sex": {"male": (8, 21), "female": (4, 29)},
-    "education": {"primary": (0, 2), "junior_high": (1, 10), "senior_high": (8, 22),
-                  "junior_college": (1, 8), "undergraduate": (2, 7), "postgraduate": (0, 1)},
-    "marital_status": {"single": (7, 29), "married": (4, 11), "divorced": (1, 9),
-                       "widowed": (0, 1)},
+    "education": {
+        "primary": (0, 2),
+        "junior_high": (1, 10),
+        "senior_high": (8, 22),
+        "junior_college": (1, 8),
+        "undergraduate": (2, 7),
+        "postgraduate": (0, 1),
+    },
+    "marital_status": {
+        "single": (7, 29),
+        "married": (4, 11),
+        "divorced": (1, 9),
+        "widowed": (0, 1),
+    },
     "working_status": {"part_time": (4, 4), "not_working": (8, 46)},
     "diagnosis": {"schizophrenia": (6, 45), "bipolar": (6, 5)},
 }
@@ -47,8 +57,12 @@ def test_table_2_counts_and_ages(db):
 
 def test_table_1_by_community(db):
     load()
-    expected_2016 = {"tuanjiehu": (4, 14), "maizidian": (2, 15), "xiangheyuan": (4, 11),
-                     "jinsong": (2, 10)}
+    expected_2016 = {
+        "tuanjiehu": (4, 14),
+        "maizidian": (2, 15),
+        "xiangheyuan": (4, 11),
+        "jinsong": (2, 10),
+    }
     for code, (peers, consumers) in expected_2016.items():
         community = Community.objects.get(code=code)
         in_service = Enrolment.objects.in_service().filter(community=community)
@@ -80,7 +94,9 @@ def test_running_twice_duplicates_nothing(db, capsys):
     load()
     counts = [m.objects.count() for m in (Person, Enrolment, CaregiverLink, User, Community)]
     load()
-    assert [m.objects.count() for m in (Person, Enrolment, CaregiverLink, User, Community)] == counts
+    assert [
+        m.objects.count() for m in (Person, Enrolment, CaregiverLink, User, Community)
+    ] == counts
     out = capsys.readouterr().out
     assert "manager" in out and "tongban-demo" in out
 

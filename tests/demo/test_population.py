@@ -36,10 +36,22 @@ TABLE_1 = {  # (role, community): enrolled at the end of 2013, 2014, 2015, 2016
 TABLE_2 = {  # attribute: (peer counts, consumer counts)
     "sex": ({"male": 8, "female": 4}, {"male": 21, "female": 29}),
     "education": (
-        {"primary": 0, "junior_high": 1, "senior_high": 8, "junior_college": 1,
-         "undergraduate": 2, "postgraduate": 0},
-        {"primary": 2, "junior_high": 10, "senior_high": 22, "junior_college": 8,
-         "undergraduate": 7, "postgraduate": 1},
+        {
+            "primary": 0,
+            "junior_high": 1,
+            "senior_high": 8,
+            "junior_college": 1,
+            "undergraduate": 2,
+            "postgraduate": 0,
+        },
+        {
+            "primary": 2,
+            "junior_high": 10,
+            "senior_high": 22,
+            "junior_college": 8,
+            "undergraduate": 7,
+            "postgraduate": 1,
+        },
     ),
     "marital_status": (
         {"single": 7, "married": 4, "divorced": 1, "widowed": 0},
@@ -80,6 +92,7 @@ def ages(group):
 
 # --- helpers -------------------------------------------------------------------------------
 
+
 def test_age_on_counts_completed_years():
     assert age_on(date(1980, 6, 30), date(2016, 6, 30)) == 36
     assert age_on(date(1980, 7, 1), date(2016, 6, 30)) == 35
@@ -89,10 +102,20 @@ def test_age_on_counts_completed_years():
 
 def _person(enrolled_on: date, *changes: StatusChange) -> DemoPerson:
     return DemoPerson(
-        key="x", name="测试", sex="male", date_of_birth=date(1980, 1, 1), education="primary",
-        marital_status="single", working_status="not_working", diagnosis="bipolar",
-        phone="13000000000", role="peer", community="jinsong", enrolled_on=enrolled_on,
-        status_changes=changes)
+        key="x",
+        name="测试",
+        sex="male",
+        date_of_birth=date(1980, 1, 1),
+        education="primary",
+        marital_status="single",
+        working_status="not_working",
+        diagnosis="bipolar",
+        phone="13000000000",
+        role="peer",
+        community="jinsong",
+        enrolled_on=enrolled_on,
+        status_changes=changes,
+    )
 
 
 def test_enrolled_at_end_of_rule():
@@ -107,12 +130,17 @@ def test_enrolled_at_end_of_rule():
 
 # --- Table 1 and the enrolment story ---------------------------------------------------------
 
+
 def test_table_1_enrolment_by_community_and_year(people):
     for (role, community), expected in TABLE_1.items():
         actual = tuple(
-            sum(1 for p in people
-                if p.role == role and p.community == community and enrolled_at_end_of(p, y))
-            for y in YEARS)
+            sum(
+                1
+                for p in people
+                if p.role == role and p.community == community and enrolled_at_end_of(p, y)
+            )
+            for y in YEARS
+        )
         assert actual == expected, (role, community)
 
 
@@ -163,14 +191,17 @@ def test_enrolment_dates_follow_program_start(people):
 
 
 def test_enrolment_dates_are_spread_within_a_year(people):
-    first = sorted(p.enrolled_on for p in people
-                   if p.role == "consumer" and p.community == "maizidian"
-                   and p.enrolled_on.year == 2013)
+    first = sorted(
+        p.enrolled_on
+        for p in people
+        if p.role == "consumer" and p.community == "maizidian" and p.enrolled_on.year == 2013
+    )
     assert len(set(first)) == len(first)
     assert (first[-1] - first[0]).days > 90
 
 
 # --- Table 2 ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("attribute", sorted(TABLE_2))
 @pytest.mark.parametrize("role", ["peer", "consumer"])
@@ -224,6 +255,7 @@ def test_life_events_fit_ages(people):
 
 # --- caregivers -------------------------------------------------------------------------------
 
+
 def test_fifteen_caregivers_from_fifteen_families(people, caregivers):
     by_key = {p.key: p for p in people}
     assert len(caregivers) == 15
@@ -254,6 +286,7 @@ def test_caregiver_relationships_are_plausible(people, caregivers):
 
 
 # --- identity and determinism -----------------------------------------------------------------
+
 
 def test_keys_names_and_phones_are_unique_and_well_formed(people, caregivers):
     everyone = [*people, *caregivers]

@@ -16,7 +16,9 @@ def test_leave_and_return(enrolment):
     services.enrolment_change_status(
         enrolment=enrolment, status="on_leave", effective_on=date(2015, 2, 9), reason="照顾母亲"
     )
-    services.enrolment_change_status(enrolment=enrolment, status="active", effective_on=date(2015, 7, 6))
+    services.enrolment_change_status(
+        enrolment=enrolment, status="active", effective_on=date(2015, 7, 6)
+    )
     statuses = list(enrolment.status_changes.values_list("status", flat=True))
     assert statuses == ["active", "on_leave", "active"]
 
@@ -62,15 +64,19 @@ def test_status_page_shows_error_next_to_field(client_for, users, enrolment):
     assert enrolment.status_changes.count() == 1
 
 
-def test_withdrawn_people_leave_the_roster_but_not_the_records(client_for, users, enrolment,
-                                                               community_a, consumer_a):
+def test_withdrawn_people_leave_the_roster_but_not_the_records(
+    client_for, users, enrolment, community_a, consumer_a
+):
     services.enrolment_change_status(
         enrolment=enrolment, status="withdrawn", effective_on=date(2015, 3, 16), reason="压力大"
     )
     client = client_for(users["doctor"])
     roster = client.get(f"/communities/{community_a.pk}/").content.decode()
     assert consumer_a.name not in roster
-    assert consumer_a.name in client.get(f"/communities/{community_a.pk}/?withdrawn=1").content.decode()
+    assert (
+        consumer_a.name
+        in client.get(f"/communities/{community_a.pk}/?withdrawn=1").content.decode()
+    )
     detail = client.get(f"/people/{consumer_a.pk}/").content.decode()
     assert "压力大" in detail
 

@@ -1,5 +1,6 @@
 from datetime import date
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -56,7 +57,9 @@ def test_list_queries_do_not_grow_with_rows(client_for, users, community_a, comm
     for i in range(20):
         person = make_person(f"多{i}", community=community_a if i % 2 else community_b)
         services.enrolment_create(
-            person=person, community=community_b if i % 2 else community_a, role="peer",
+            person=person,
+            community=community_b if i % 2 else community_a,
+            role="peer",
             started_on=date(2015, 1, 1),
         )
         carer = make_person(f"照料{i}")
@@ -83,8 +86,13 @@ def test_create_consumer(client_for, users, community_a):
 
 def test_create_caregiver(client_for, users, consumer_a):
     client = client_for(users["doctor"])
-    data = {**VALID, "name": "新照料者", "role": "caregiver", "cared_for": consumer_a.pk,
-            "relationship": "spouse"}
+    data = {
+        **VALID,
+        "name": "新照料者",
+        "role": "caregiver",
+        "cared_for": consumer_a.pk,
+        "relationship": "spouse",
+    }
     assert client.post("/people/new/", data).status_code == 302
     link = CaregiverLink.objects.get(caregiver__name="新照料者")
     assert link.cared_for == consumer_a and link.relationship == "spouse"
@@ -93,8 +101,15 @@ def test_create_caregiver(client_for, users, consumer_a):
 def test_invalid_input_shows_inline_errors_and_saves_nothing(client_for, users, community_a):
     client = client_for(users["doctor"])
     before = Person.objects.count()
-    data = {**VALID, "name": "  ", "phone": "abc", "date_of_birth": "2999-01-01",
-            "role": "consumer", "community": "", "started_on": ""}
+    data = {
+        **VALID,
+        "name": "  ",
+        "phone": "abc",
+        "date_of_birth": "2999-01-01",
+        "role": "consumer",
+        "community": "",
+        "started_on": "",
+    }
     response = client.post("/people/new/", data)
     assert response.status_code == 200
     form = response.context["form"]
@@ -118,13 +133,13 @@ def test_a_failing_step_rolls_back_the_whole_creation(client_for, users, consume
 
     monkeypatch.setattr(services, "caregiver_link_create", refuse)
     before = Person.objects.count()
-    try:
+    with pytest.raises(RuntimeError):
         services.person_create(
-            fields={"name": "半途", "sex": "male"}, role="caregiver", cared_for=consumer_a,
+            fields={"name": "半途", "sex": "male"},
+            role="caregiver",
+            cared_for=consumer_a,
             relationship="parent",
         )
-    except RuntimeError:
-        pass
     assert Person.objects.count() == before
 
 

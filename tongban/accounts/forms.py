@@ -12,7 +12,9 @@ from .models import STAFF_ROLES, User
 
 class PasswordPairMixin(forms.Form):
     password1 = forms.CharField(
-        label=_("password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
         label=_("password again"),
@@ -75,10 +77,9 @@ class PeerAccountForm(UniqueUsernameMixin, PasswordPairMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         peers = Enrolment.objects.in_service().filter(role=Enrolment.Role.PEER)
-        self.fields["person"].queryset = (
-            Person.objects.filter(pk__in=peers.values("person_id"), account__isnull=True)
-            .order_by("name")
-        )
+        self.fields["person"].queryset = Person.objects.filter(
+            pk__in=peers.values("person_id"), account__isnull=True
+        ).order_by("name")
 
     def clean(self):
         data = super().clean()

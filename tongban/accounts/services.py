@@ -36,7 +36,9 @@ def account_create_staff(
 def account_create_peer(*, person: Person, username: str, password: str) -> User:
     is_peer = Enrolment.objects.in_service().filter(person=person, role=Enrolment.Role.PEER)
     if not is_peer.exists():
-        raise ValidationError({"person": _("Only a person enrolled as a peer can have a peer account.")})
+        raise ValidationError(
+            {"person": _("Only a person enrolled as a peer can have a peer account.")}
+        )
     if User.objects.filter(person=person).exists():
         raise ValidationError({"person": _("This person already has an account.")})
     user = User(username=username, first_name=person.name, role=Role.PEER, person=person)

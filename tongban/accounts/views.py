@@ -76,7 +76,9 @@ def account_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("Account %(username)s created.") % {"username": account})
+            messages.success(
+                request, _("Account %(username)s created.") % {"username": account.username}
+            )
             return redirect("accounts:account_detail", pk=account.pk)
     return render(request, "accounts/account_form.html", {"form": form, "kind": kind})
 

@@ -42,7 +42,9 @@ VENUES = [
 ]
 # Status reasons are program data, written in the program's language.
 REASONS_ZH = {
-    "Expressed concerns about too much pressure working as a peer.": "担心做同伴工作压力太大，退出。",
+    "Expressed concerns about too much pressure working as a peer.": (
+        "担心做同伴工作压力太大，退出。"
+    ),
     "Temporary leave to assist his sick mother.": "临时请假，照顾生病的母亲。",
     "Returned from leave.": "结束请假，恢复服务。",
 }
@@ -89,7 +91,12 @@ def load() -> list[DemoAccount]:
     for code, name, name_en, started_on in COMMUNITIES:
         community, _ = Community.objects.get_or_create(
             code=code,
-            defaults={"program": program, "name": name, "name_en": name_en, "started_on": started_on},
+            defaults={
+                "program": program,
+                "name": name,
+                "name_en": name_en,
+                "started_on": started_on,
+            },
         )
         communities[code] = community
         for venue_name, venue_en, kind in VENUES:
@@ -105,9 +112,11 @@ def load() -> list[DemoAccount]:
         person = _person(demo)
         persons[demo.key] = person
         community = communities[demo.community]
-        if Enrolment.objects.current().filter(
-            person=person, community=community, role=demo.role
-        ).exists():
+        if (
+            Enrolment.objects.current()
+            .filter(person=person, community=community, role=demo.role)
+            .exists()
+        ):
             continue
         enrolment = services.enrolment_create(
             person=person, community=community, role=demo.role, started_on=demo.enrolled_on

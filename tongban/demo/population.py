@@ -86,8 +86,14 @@ PEER_PROFILE = {
 }
 CONSUMER_PROFILE = {
     "sex": {"male": 21, "female": 29},
-    "education": {"primary": 2, "junior_high": 10, "senior_high": 22, "junior_college": 8,
-                  "undergraduate": 7, "postgraduate": 1},
+    "education": {
+        "primary": 2,
+        "junior_high": 10,
+        "senior_high": 22,
+        "junior_college": 8,
+        "undergraduate": 7,
+        "postgraduate": 1,
+    },
     "marital_status": {"single": 29, "married": 11, "divorced": 9, "widowed": 1},
     "working_status": {"part_time": 4, "not_working": 46},
     "diagnosis": {"schizophrenia": 45, "bipolar": 5},
@@ -98,12 +104,70 @@ AGE_LO, AGE_HI = 22, 60
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董曹"
 GIVEN = {  # 30 each, so surname x given name rotation (see `name`) never repeats early
-    "male": ["建国", "志强", "伟", "磊", "军", "海涛", "明", "刚", "立新", "国庆", "振华", "文斌",
-             "德明", "永刚", "春雷", "宏伟", "俊杰", "建华", "晓东", "鹏", "勇", "浩", "卫东",
-             "长青", "子豪", "宇", "斌", "学军", "玉林", "光明"],
-    "female": ["秀英", "丽", "静", "桂兰", "淑珍", "玉兰", "红梅", "敏", "艳", "雪梅", "丽娟", "慧",
-               "燕", "凤英", "晓红", "娟", "芳", "婷", "秀兰", "春燕", "建英", "淑华", "丹", "海燕",
-               "欣怡", "佳", "琳", "亚琴", "美华", "金凤"],
+    "male": [
+        "建国",
+        "志强",
+        "伟",
+        "磊",
+        "军",
+        "海涛",
+        "明",
+        "刚",
+        "立新",
+        "国庆",
+        "振华",
+        "文斌",
+        "德明",
+        "永刚",
+        "春雷",
+        "宏伟",
+        "俊杰",
+        "建华",
+        "晓东",
+        "鹏",
+        "勇",
+        "浩",
+        "卫东",
+        "长青",
+        "子豪",
+        "宇",
+        "斌",
+        "学军",
+        "玉林",
+        "光明",
+    ],
+    "female": [
+        "秀英",
+        "丽",
+        "静",
+        "桂兰",
+        "淑珍",
+        "玉兰",
+        "红梅",
+        "敏",
+        "艳",
+        "雪梅",
+        "丽娟",
+        "慧",
+        "燕",
+        "凤英",
+        "晓红",
+        "娟",
+        "芳",
+        "婷",
+        "秀兰",
+        "春燕",
+        "建英",
+        "淑华",
+        "丹",
+        "海燕",
+        "欣怡",
+        "佳",
+        "琳",
+        "亚琴",
+        "美华",
+        "金凤",
+    ],
 }
 PHONE_PREFIXES = ("138", "139", "135", "136", "137", "150", "151", "186", "189", "133")
 
@@ -181,9 +245,15 @@ def _deal(counts: dict[str, int], n: int, rng: random.Random) -> list[str]:
     return values
 
 
-def _people(role: str, slots: list[tuple[str, date]], profile: dict, age: tuple[int, int],
-            rng: random.Random, name: Callable[[str], str], phone: Callable[[], str],
-            ) -> list[DemoPerson]:
+def _people(
+    role: str,
+    slots: list[tuple[str, date]],
+    profile: dict,
+    age: tuple[int, int],
+    rng: random.Random,
+    name: Callable[[str], str],
+    phone: Callable[[], str],
+) -> list[DemoPerson]:
     """People for enrolment slots with Table 2's marginal counts and age distribution."""
     n = len(slots)
     columns = {attr: _deal(counts, n, rng) for attr, counts in profile.items()}
@@ -191,9 +261,18 @@ def _people(role: str, slots: list[tuple[str, date]], profile: dict, age: tuple[
     people = []
     for i, (community, enrolled_on) in enumerate(sorted(slots, key=lambda s: (s[1], s[0]))):
         attrs = {attr: values[i] for attr, values in columns.items()}
-        people.append(DemoPerson(
-            key=f"{role}-{i + 1:02d}", name=name(attrs["sex"]), date_of_birth=_born(ages[i], i),
-            phone=phone(), role=role, community=community, enrolled_on=enrolled_on, **attrs))
+        people.append(
+            DemoPerson(
+                key=f"{role}-{i + 1:02d}",
+                name=name(attrs["sex"]),
+                date_of_birth=_born(ages[i], i),
+                phone=phone(),
+                role=role,
+                community=community,
+                enrolled_on=enrolled_on,
+                **attrs,
+            )
+        )
     return people
 
 
@@ -222,26 +301,46 @@ def demo_population() -> tuple[list[DemoPerson], list[DemoCaregiver]]:
     peers = _people("peer", peer_slots, PEER_PROFILE, PEER_AGE, rng, name, phone)
     # Listed last (peer-13) because Table 2 counts only the 12 who stayed.
     quitter = DemoPerson(
-        key="peer-13", name=name("female"), sex="female", date_of_birth=_born(34, 13),
-        education="senior_high", marital_status="single", working_status="not_working",
-        diagnosis="schizophrenia", phone=phone(), role="peer", community=quitter_slot[0],
-        enrolled_on=quitter_slot[1], status_changes=(StatusChange(
-            date(2015, 3, 16), "withdrawn",
-            "Expressed concerns about too much pressure working as a peer."),))
+        key="peer-13",
+        name=name("female"),
+        sex="female",
+        date_of_birth=_born(34, 13),
+        education="senior_high",
+        marital_status="single",
+        working_status="not_working",
+        diagnosis="schizophrenia",
+        phone=phone(),
+        role="peer",
+        community=quitter_slot[0],
+        enrolled_on=quitter_slot[1],
+        status_changes=(
+            StatusChange(
+                date(2015, 3, 16),
+                "withdrawn",
+                "Expressed concerns about too much pressure working as a peer.",
+            ),
+        ),
+    )
     # The paper's peer on leave in early 2015 is "his": take the first Maizidian man.
     i = next(i for i, p in enumerate(peers) if p.community == "maizidian" and p.sex == "male")
-    peers[i] = replace(peers[i], status_changes=(
-        StatusChange(date(2015, 2, 9), "on_leave", "Temporary leave to assist his sick mother."),
-        StatusChange(date(2015, 7, 6), "active", "Returned from leave."),
-    ))
+    peers[i] = replace(
+        peers[i],
+        status_changes=(
+            StatusChange(
+                date(2015, 2, 9), "on_leave", "Temporary leave to assist his sick mother."
+            ),
+            StatusChange(date(2015, 7, 6), "active", "Returned from leave."),
+        ),
+    )
 
     consumer_slots = []
     for community, totals in CONSUMERS_ENROLLED.items():
         for year, before, now in zip(YEARS, (0, *totals), totals, strict=False):
             new = _spread(*CONSUMER_WINDOWS[year], now - before)  # Table 1 rises are new recruits
             consumer_slots += [(community, day) for day in new]
-    consumers = _people("consumer", consumer_slots, CONSUMER_PROFILE, CONSUMER_AGE, rng, name,
-                        phone)
+    consumers = _people(
+        "consumer", consumer_slots, CONSUMER_PROFILE, CONSUMER_AGE, rng, name, phone
+    )
 
     # Caregivers: 7 peers' and 8 consumers' families, one caregiver each.
     cared = [peers[i] for i in sorted(rng.sample(range(12), 7))]
@@ -261,10 +360,20 @@ def demo_population() -> tuple[list[DemoPerson], list[DemoCaregiver]]:
         else:  # younger patients: a parent, here more often the mother (an invented detail)
             relationship, sex, delta = "parent", "male" if k % 3 == 0 else "female", 22 + k * 5 % 11
         # Fathers, siblings and children of a father share the patient's surname.
-        shares = (relationship == "sibling" or (relationship == "parent" and sex == "male")
-                  or (relationship == "child" and patient.sex == "male"))
-        caregivers.append(DemoCaregiver(
-            key=f"caregiver-{k:02d}", name=name(sex, patient.name[0] if shares else ""), sex=sex,
-            date_of_birth=_born(age + delta, k + 50), phone=phone(), relationship=relationship,
-            cares_for=patient.key))
+        shares = (
+            relationship == "sibling"
+            or (relationship == "parent" and sex == "male")
+            or (relationship == "child" and patient.sex == "male")
+        )
+        caregivers.append(
+            DemoCaregiver(
+                key=f"caregiver-{k:02d}",
+                name=name(sex, patient.name[0] if shares else ""),
+                sex=sex,
+                date_of_birth=_born(age + delta, k + 50),
+                phone=phone(),
+                relationship=relationship,
+                cares_for=patient.key,
+            )
+        )
     return [*peers, quitter] + consumers, caregivers

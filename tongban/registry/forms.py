@@ -67,7 +67,8 @@ class PersonCreateForm(PersonForm):
     started_on = forms.DateField(label=_("start date"), required=False, widget=DateInput())
     cared_for = forms.ModelChoiceField(label=_("cares for"), queryset=None, required=False)
     relationship = forms.ChoiceField(
-        label=_("relationship"), choices=[("", "—"), *CaregiverLink.Relationship.choices],
+        label=_("relationship"),
+        choices=[("", "—"), *CaregiverLink.Relationship.choices],
         required=False,
     )
 

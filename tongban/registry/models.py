@@ -1,4 +1,4 @@
-"""The program, its communities and venues, and the people it serves (MODEL.md, "People and roles")."""
+"""The program, its communities and venues, and the people it serves (MODEL.md: roles)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from tongban.core.models import BilingualNameMixin, VoidableModel, VoidableQuery
 
 
 class Program(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    started_on = models.DateField(_("start date"))
+    name = models.CharField(_("program name"), max_length=200)
+    started_on = models.DateField(_("program start date"))
 
     class Meta:
         verbose_name = _("program")
@@ -127,7 +127,9 @@ class Person(models.Model):
     working_status = models.CharField(
         _("working status"), max_length=20, choices=WorkingStatus.choices, blank=True
     )
-    diagnosis = models.CharField(_("diagnosis"), max_length=20, choices=Diagnosis.choices, blank=True)
+    diagnosis = models.CharField(
+        _("diagnosis"), max_length=20, choices=Diagnosis.choices, blank=True
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -268,7 +270,7 @@ class CaregiverLink(models.Model):
         Person, on_delete=models.PROTECT, related_name="caregivers", verbose_name=_("cares for")
     )
     relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
-    started_on = models.DateField(_("since"), null=True, blank=True)
+    started_on = models.DateField(_("caring since"), null=True, blank=True)
 
     history = HistoricalRecords()
 

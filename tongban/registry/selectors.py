@@ -33,9 +33,7 @@ def people_list(user, *, q: str = "", role: str = "", community: Community | Non
         people = people.filter(is_caregiver=True)
     if community is not None:
         people = people.filter(
-            Exists(
-                Enrolment.objects.current().filter(person=OuterRef("pk"), community=community)
-            )
+            Exists(Enrolment.objects.current().filter(person=OuterRef("pk"), community=community))
             | Exists(
                 CaregiverLink.objects.filter(
                     caregiver=OuterRef("pk"),

@@ -79,8 +79,10 @@ def enrolment_change_status(
     latest = enrolment.status_changes.order_by("-effective_on", "-pk").first()
     if latest is not None and effective_on < latest.effective_on:
         raise ValidationError(
-            {"effective_on": _("The date is before the latest status change (%(date)s).")
-             % {"date": latest.effective_on}}
+            {
+                "effective_on": _("The date is before the latest status change (%(date)s).")
+                % {"date": latest.effective_on}
+            }
         )
     if latest is not None and latest.status == status:
         raise ValidationError({"status": _("The enrolment already has this status.")})

@@ -140,7 +140,7 @@ def caregiver_link_create(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "person": person,
-            "title": _("%(name)s cares for…") % {"name": person.name},
+            "title": _("Whom does %(name)s care for?") % {"name": person.name},
         },
     )
 
@@ -213,9 +213,7 @@ def community_list(request: HttpRequest) -> HttpResponse:
 def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
     community = selectors.community_get(request.user, pk)
     show_withdrawn = request.GET.get("withdrawn") == "1"
-    roster = selectors.community_roster(
-        request.user, community, include_withdrawn=show_withdrawn
-    )
+    roster = selectors.community_roster(request.user, community, include_withdrawn=show_withdrawn)
     return render(
         request,
         "registry/community_detail.html",

@@ -20,8 +20,12 @@ class Command(BaseCommand):
             self.stdout.write("The database already holds a program; the demo is not loaded.")
             return
         accounts = loader.load()
-        self.stdout.write(self.style.SUCCESS("Demo program ready: 4 communities, 13 peers "
-                                             "(one withdrawn), 50 consumers, 15 caregivers."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo program ready: 4 communities, 13 peers "
+                "(one withdrawn), 50 consumers, 15 caregivers."
+            )
+        )
         self.stdout.write(f"Demo accounts (password for all: {loader.DEMO_PASSWORD}, demo only):")
         for account in accounts:
             where = ", ".join(account.communities) or (
