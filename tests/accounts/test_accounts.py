@@ -23,7 +23,7 @@ def test_manager_creates_a_staff_account(client_for, users, community_b):
     assert response.status_code == 302 and response["Location"] == f"/accounts/{account.pk}/"
     assert list(account.communities.all()) == [community_b]
     assert account.password.startswith("argon2")
-    assert account.history.get().history_user == users["manager"]
+    assert {h.history_user for h in account.history.all()} == {users["manager"]}
 
 
 def test_staff_account_errors_are_inline_and_nothing_is_saved(client_for, users):
@@ -81,6 +81,8 @@ def test_manager_changes_role_and_communities_with_audit(
     assert doctor.role == Role.SOCIAL_WORKER and list(doctor.communities.all()) == [community_b]
     page = client.get(f"/accounts/{doctor.pk}/").content.decode()
     assert "张医生" in page and "<del>" in page
+    # Community assignments are part of the trail: old and new.
+    assert "<del>甲社区</del>" in page and "<ins>乙社区</ins>" in page
 
 
 def test_deactivated_account_cannot_sign_in_and_loses_its_session(client, client_for, users):

@@ -41,9 +41,18 @@ class User(AbstractUser):
         verbose_name=_("person record"),
     )
     language = models.CharField(_("language"), max_length=10, blank=True)
+    # Labels that read well in the audit trail.
+    first_name = models.CharField(_("name"), max_length=150, blank=True)
+    is_active = models.BooleanField(
+        _("can sign in"),
+        default=True,
+        help_text=_("Deactivated accounts cannot sign in; their records stay."),
+    )
 
-    # Passwords and login times are not part of the audit trail.
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Passwords and login times are not part of the audit trail; community assignments are.
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=[communities]
+    )
     objects = UserManager()
 
     class Meta:

@@ -43,7 +43,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
         accounts = accounts.filter(
             Q(username__icontains=q) | Q(first_name__icontains=q) | Q(person__name__icontains=q)
         )
-    page = Paginator(accounts.order_by("-is_active", "role", "username"), settings.PAGE_SIZE)
+    page = Paginator(accounts.order_by("-is_active", "username"), settings.PAGE_SIZE)
     return render(
         request,
         "accounts/account_list.html",
@@ -113,6 +113,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             User.history.filter(id=account.pk).select_related("history_user__person"),
             model=User,
             subject=lambda r: _("Account"),
+            m2m_fields=("communities",),
         )
     )
     return render(

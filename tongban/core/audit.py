@@ -57,16 +57,33 @@ def _related_names(model: type[models.Model], records: list, fields: list[models
     return names
 
 
+def _m2m_sets(model: type[models.Model], records: list, name: str) -> dict[int, str]:
+    """For each version, the names in a many-to-many field then: two queries in all."""
+    through = getattr(records[0], name).model
+    related = model._meta.get_field(name).related_model
+    target = next(f.name for f in through._meta.fields if f.related_model is related)
+    rows = through.objects.filter(history__in=[r.history_id for r in records]).values_list(
+        "history_id", f"{target}_id"
+    )
+    names = {obj.pk: str(obj) for obj in related._default_manager.all()}
+    grouped: dict[int, list[str]] = {}
+    for history_id, target_id in rows:
+        grouped.setdefault(history_id, []).append(names.get(target_id, str(target_id)))
+    return {key: ", ".join(sorted(value)) for key, value in grouped.items()}
+
+
 def audit_entries(
     history: Iterable,
     *,
     model: type[models.Model],
     subject: Callable[[object], str],
     hidden_fields: Iterable[str] = (),
+    m2m_fields: Iterable[str] = (),
 ) -> list[AuditEntry]:
     """Turn historical records of one model into entries, oldest first.
 
     `hidden_fields` never appear, neither their old nor their new values.
+    `m2m_fields` are many-to-many fields whose history simple-history keeps.
     """
     hidden = set(hidden_fields) | SKIPPED
     records = sorted(history, key=lambda r: (r.history_date, r.history_id))
@@ -77,6 +94,7 @@ def audit_entries(
         f for f in model._meta.concrete_fields if f.name not in hidden and f.attname in tracked
     ]
     related_names = _related_names(model, records, fields)
+    sets = {name: _m2m_sets(model, records, name) for name in m2m_fields}
     previous: dict = {}
     entries: list[AuditEntry] = []
     for record in records:
@@ -96,6 +114,12 @@ def audit_entries(
                     new=_display(model_field, new, related_names),
                 )
             )
+        for name, by_record in sets.items():
+            new_set = by_record.get(record.history_id, "")
+            old_set = by_record.get(before.history_id, "") if before is not None else ""
+            if new_set != old_set:
+                label = str(model._meta.get_field(name).verbose_name)
+                changes.append(FieldChange(label=label, old=old_set or "—", new=new_set or "—"))
         previous[record.id] = record
         action = ACTIONS.get(record.history_type, record.history_type)
         if before is not None and getattr(record, "voided_at", None) and not before.voided_at:

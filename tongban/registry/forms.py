@@ -72,7 +72,14 @@ class PersonCreateForm(PersonForm):
         required=False,
     )
 
-    field_order = ["role", "community", "started_on", "cared_for", "relationship"]
+    field_order = [
+        *PersonForm.Meta.fields,
+        "role",
+        "community",
+        "started_on",
+        "cared_for",
+        "relationship",
+    ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -105,10 +105,13 @@ class PersonQuerySet(models.QuerySet):
             is_caregiver=Exists(CaregiverLink.objects.filter(caregiver=OuterRef("pk"))),
         )
 
-    def search(self, text: str) -> PersonQuerySet:
+    def search(self, text: str, *, by_phone: bool = True) -> PersonQuerySet:
+        """Name, and phone for those allowed to see phones (never peers: see scope)."""
         text = text.strip()
         if not text:
             return self
+        if not by_phone:
+            return self.filter(name__icontains=text)
         return self.filter(Q(name__icontains=text) | Q(phone__icontains=text))
 
 

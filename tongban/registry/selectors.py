@@ -24,7 +24,7 @@ def _visible_enrolments(user) -> QuerySet:
 
 
 def people_list(user, *, q: str = "", role: str = "", community: Community | None = None):
-    people = Person.objects.visible_to(user).with_roles().search(q)
+    people = Person.objects.visible_to(user).with_roles().search(q, by_phone=not user.is_peer)
     if role == "peer":
         people = people.filter(is_peer=True)
     elif role == "consumer":
