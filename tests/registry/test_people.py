@@ -184,3 +184,14 @@ def test_enrolment_twice_in_same_role_is_refused(client_for, users, consumer_a, 
     )
     assert response.status_code == 302
     assert Enrolment.objects.filter(person=consumer_a).count() == 2
+
+
+def test_add_a_caregiver_from_the_persons_page(client_for, users, consumer_a):
+    client = client_for(users["doctor"])
+    page = client.get(f"/people/{consumer_a.pk}/").content.decode()
+    link = f"/people/new/?role=caregiver&amp;cared_for={consumer_a.pk}"
+    assert link in page
+    form = client.get(link.replace("&amp;", "&")).context["form"]
+    assert form["role"].value() == "caregiver" and str(form["cared_for"].value()) == str(
+        consumer_a.pk
+    )

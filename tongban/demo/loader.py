@@ -60,17 +60,15 @@ class DemoAccount:
 
 
 ACCOUNTS = [
-    DemoAccount("manager", Role.PROJECT_MANAGER, "项目经理 刘敏"),
-    DemoAccount("psychiatrist", Role.PSYCHIATRIST, "精神科医生 陈医生"),
-    DemoAccount("doctor", Role.COMMUNITY_DOCTOR, "社区医生 张医生", ("tuanjiehu",)),
-    DemoAccount(
-        "psychologist", Role.CLINICAL_PSYCHOLOGIST, "心理治疗师 李老师", ("tuanjiehu", "maizidian")
-    ),
-    DemoAccount("socialworker", Role.SOCIAL_WORKER, "社工 赵老师", ("xiangheyuan", "jinsong")),
+    DemoAccount("manager", Role.PROJECT_MANAGER, "周慧"),
+    DemoAccount("psychiatrist", Role.PSYCHIATRIST, "陈立华"),
+    DemoAccount("doctor", Role.COMMUNITY_DOCTOR, "张志刚", ("tuanjiehu",)),
+    DemoAccount("psychologist", Role.CLINICAL_PSYCHOLOGIST, "李晓红", ("tuanjiehu", "maizidian")),
+    DemoAccount("socialworker", Role.SOCIAL_WORKER, "赵静", ("xiangheyuan", "jinsong")),
     DemoAccount(
         "research",
         Role.RESEARCH_ASSISTANT,
-        "研究助理 孙同学",
+        "孙悦",
         ("tuanjiehu", "maizidian", "xiangheyuan", "jinsong"),
     ),
     DemoAccount("peer1", Role.PEER, "", person_key="peer-01"),  # Tuanjiehu

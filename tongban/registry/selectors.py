@@ -42,8 +42,12 @@ def people_list(user, *, q: str = "", role: str = "", community: Community | Non
                 )
             )
         )
+    cares_for = CaregiverLink.objects.filter(
+        cared_for__in=Person.objects.visible_to(user)
+    ).select_related("cared_for")
     return people.prefetch_related(
-        Prefetch("enrolments", queryset=_visible_enrolments(user), to_attr="visible_enrolments")
+        Prefetch("enrolments", queryset=_visible_enrolments(user), to_attr="visible_enrolments"),
+        Prefetch("cares_for", queryset=cares_for, to_attr="visible_cares_for"),
     ).order_by("name", "pk")
 
 

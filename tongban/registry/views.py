@@ -66,7 +66,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_edit_registry)
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
-    form = PersonCreateForm(request.POST or None, user=request.user)
+    # "Add a caregiver" on a person's page pre-fills the role and the person cared for.
+    initial = {key: request.GET[key] for key in ("role", "cared_for") if key in request.GET}
+    form = PersonCreateForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(
