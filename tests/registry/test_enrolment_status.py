@@ -86,11 +86,15 @@ def test_void_page(client_for, users, enrolment, consumer_a):
     response = client.post(f"/enrolments/{enrolment.pk}/void/", {"reason": ""})
     assert response.status_code == 200 and "reason" in response.context["form"].errors
     response = client.post(f"/enrolments/{enrolment.pk}/void/", {"reason": "重复录入"})
-    assert response.status_code == 302
+    # The only enrolment here was a mistake: the person leaves this doctor's scope.
+    assert response.status_code == 302 and response["Location"] == "/people/"
     enrolment.refresh_from_db()
     assert enrolment.is_voided
-    detail = client.get(f"/people/{consumer_a.pk}/").content.decode()
-    assert "重复录入" in detail
+    assert client.get(f"/people/{consumer_a.pk}/").status_code == 404
+    # The voided record and its reason stay, for those who still see the person.
+    manager_view = client_for(users["manager"]).get(f"/people/{consumer_a.pk}/")
+    assert "重复录入" in manager_view.content.decode()
+    client = client_for(users["doctor"])
     assert client.get(f"/enrolments/{enrolment.pk}/status/").status_code == 200
     response = client.post(
         f"/enrolments/{enrolment.pk}/status/",

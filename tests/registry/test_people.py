@@ -195,3 +195,36 @@ def test_add_a_caregiver_from_the_persons_page(client_for, users, consumer_a):
     assert form["role"].value() == "caregiver" and str(form["cared_for"].value()) == str(
         consumer_a.pk
     )
+
+
+def test_peers_see_neither_outside_roles_nor_reasons(client_for, users, consumer_a, community_b):
+    # consumer_a is also a peer in community B and a caregiver there.
+    services.enrolment_create(
+        person=consumer_a, community=community_b, role="peer", started_on=date(2015, 1, 1)
+    )
+    other = make_person("乙亲属", community=community_b)
+    services.caregiver_link_create(caregiver=consumer_a, cared_for=other, relationship="sibling")
+    enrolment = consumer_a.enrolments.get(community__code="alpha")
+    services.enrolment_change_status(
+        enrolment=enrolment, status="on_leave", effective_on=date(2015, 2, 1), reason="住院复发"
+    )
+    for name in ("peer", "doctor"):
+        client = client_for(users[name])
+        detail = client.get(f"/people/{consumer_a.pk}/").content.decode()
+        assert "role-peer" not in detail and "role-caregiver" not in detail
+        listing = client.get("/people/", {"role": "peer"}).content.decode()
+        assert consumer_a.name not in listing
+    peer_view = client_for(users["peer"]).get(f"/people/{consumer_a.pk}/").content.decode()
+    assert "住院复发" not in peer_view
+    doctor_view = client_for(users["doctor"]).get(f"/people/{consumer_a.pk}/").content.decode()
+    assert "住院复发" in doctor_view
+
+
+def test_a_voided_enrolment_gives_no_access(client_for, users, community_a):
+    mistaken = make_person("误录", community=community_a)
+    services.enrolment_void(
+        enrolment=mistaken.enrolments.get(), by=users["manager"], reason="社区录错"
+    )
+    client = client_for(users["doctor"])
+    assert client.get(f"/people/{mistaken.pk}/").status_code == 404
+    assert mistaken.name not in client.get("/people/new/").content.decode()

@@ -34,8 +34,7 @@ def people(user: User, queryset: QuerySet | None = None) -> QuerySet:
     """People enrolled in the user's communities, and (for staff) their caregivers.
 
     Peers see the roster of their community (and themselves), never caregivers.
-    Staff keep seeing someone whose enrolment there was voided: the record and its
-    history stay theirs to correct.
+    A voided enrolment (entered by mistake) gives no access.
     """
     from tongban.registry.models import CaregiverLink, Enrolment, Person
 
@@ -44,9 +43,8 @@ def people(user: User, queryset: QuerySet | None = None) -> QuerySet:
         return queryset.none()
     if user.is_program_wide:
         return queryset
-    in_scope = Enrolment.objects.filter(community__in=communities(user))
+    in_scope = Enrolment.objects.current().filter(community__in=communities(user))
     if user.is_peer:
-        in_scope = in_scope.current()
         enrolled_here = Exists(in_scope.filter(person=OuterRef("pk")))
         return queryset.filter(enrolled_here | Q(pk=user.person_id))
     enrolled_here = Exists(in_scope.filter(person=OuterRef("pk")))

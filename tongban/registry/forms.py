@@ -84,6 +84,10 @@ class PersonCreateForm(PersonForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = scope.communities(user)
+        if user.is_peer:  # peers never see caregivers
+            self.fields["role"].choices = [
+                c for c in self.fields["role"].choices if c[0] != "caregiver"
+            ]
         self.fields["cared_for"].queryset = (
             Person.objects.visible_to(user)
             .filter(enrolments__voided_at__isnull=True)
@@ -121,6 +125,10 @@ class EnrolmentForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = scope.communities(user)
+        if user.is_peer:  # peers never see caregivers
+            self.fields["role"].choices = [
+                c for c in self.fields["role"].choices if c[0] != "caregiver"
+            ]
 
     def clean_started_on(self) -> date:
         started_on = self.cleaned_data["started_on"]
@@ -170,3 +178,7 @@ class PeopleFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = scope.communities(user)
+        if user.is_peer:  # peers never see caregivers
+            self.fields["role"].choices = [
+                c for c in self.fields["role"].choices if c[0] != "caregiver"
+            ]

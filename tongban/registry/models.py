@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -96,13 +96,29 @@ class PersonQuerySet(models.QuerySet):
 
         return scope.people(user, self)
 
-    def with_roles(self) -> PersonQuerySet:
-        """Flags for the roles a person holds now, computed in the database."""
-        current = Enrolment.objects.current().filter(person=OuterRef("pk"))
+    def with_roles(self, user) -> PersonQuerySet:
+        """Flags for the roles a person holds in the user's scope, computed in the database.
+
+        Roles held elsewhere stay unseen: being a caregiver or a peer in another community
+        says something about a family that the user has no need to know.
+        """
+        from tongban.core import scope
+
+        current = Enrolment.objects.current().filter(
+            person=OuterRef("pk"), community__in=scope.communities(user)
+        )
+        if user.is_peer:
+            is_caregiver = Value(False)
+        else:
+            is_caregiver = Exists(
+                CaregiverLink.objects.filter(
+                    caregiver=OuterRef("pk"), cared_for__in=scope.people(user)
+                )
+            )
         return self.annotate(
             is_peer=Exists(current.filter(role=Enrolment.Role.PEER)),
             is_consumer=Exists(current.filter(role=Enrolment.Role.CONSUMER)),
-            is_caregiver=Exists(CaregiverLink.objects.filter(caregiver=OuterRef("pk"))),
+            is_caregiver=is_caregiver,
         )
 
     def search(self, text: str, *, by_phone: bool = True) -> PersonQuerySet:

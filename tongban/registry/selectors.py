@@ -24,7 +24,7 @@ def _visible_enrolments(user) -> QuerySet:
 
 
 def people_list(user, *, q: str = "", role: str = "", community: Community | None = None):
-    people = Person.objects.visible_to(user).with_roles().search(q, by_phone=not user.is_peer)
+    people = Person.objects.visible_to(user).with_roles(user).search(q, by_phone=not user.is_peer)
     if role == "peer":
         people = people.filter(is_peer=True)
     elif role == "consumer":
@@ -52,7 +52,11 @@ def people_list(user, *, q: str = "", role: str = "", community: Community | Non
 
 
 def person_get(user, pk: int) -> Person:
-    return get_object_or_404(Person.objects.visible_to(user).with_roles(), pk=pk)
+    return get_object_or_404(Person.objects.visible_to(user).with_roles(user), pk=pk)
+
+
+def person_visible(user, pk: int) -> bool:
+    return Person.objects.visible_to(user).filter(pk=pk).exists()
 
 
 def person_enrolments(user, person: Person) -> list[Enrolment]:
@@ -88,7 +92,10 @@ def enrolment_get(user, pk: int) -> Enrolment:
 
 def person_history(user, person: Person) -> list[audit.AuditEntry]:
     """Every version of the person, their enrolments, status changes and caregiver links."""
-    hidden = Person.PRIVATE_FIELDS if scope.private_fields_hidden(user, person) else ()
+    private = scope.private_fields_hidden(user, person)
+    hidden = Person.PRIVATE_FIELDS if private else ()
+    # Free-text reasons (leave, withdrawal, voiding) can carry clinical detail.
+    hidden_reasons = ("reason", "void_reason") if private else ()
     enrolment_ids = Enrolment.objects.visible_to(user).filter(person=person).values("pk")
     visible_people = Person.objects.visible_to(user).values("pk")
     person_entries = audit.audit_entries(
@@ -103,7 +110,7 @@ def person_history(user, person: Person) -> list[audit.AuditEntry]:
         ),
         model=Enrolment,
         subject=lambda r: _("Enrolment"),
-        hidden_fields=("person",),
+        hidden_fields=("person", *hidden_reasons),
     )
     status_entries = audit.audit_entries(
         EnrolmentStatusChange.history.filter(enrolment_id__in=enrolment_ids).select_related(
@@ -111,7 +118,7 @@ def person_history(user, person: Person) -> list[audit.AuditEntry]:
         ),
         model=EnrolmentStatusChange,
         subject=lambda r: _("Status"),
-        hidden_fields=("enrolment",),
+        hidden_fields=("enrolment", *hidden_reasons),
     )
     link_entries = []
     if not user.is_peer:

@@ -186,7 +186,9 @@ def enrolment_void(request: HttpRequest, pk: int) -> HttpResponse:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Enrolment voided. It stays in the history."))
-            return redirect("registry:person_detail", pk=enrolment.person_id)
+            if selectors.person_visible(request.user, enrolment.person_id):
+                return redirect("registry:person_detail", pk=enrolment.person_id)
+            return redirect("registry:person_list")
     return render(
         request,
         "registry/simple_form.html",
