@@ -152,3 +152,19 @@ def test_account_list_queries_do_not_grow(client_for, users, community_a):
     for i in range(10):
         make_user(f"extra{i}", Role.SOCIAL_WORKER, [community_a])
     assert count() == before
+
+
+def test_scoped_staff_need_a_community_and_managers_keep_their_role(client_for, users):
+    client = client_for(users["manager"])
+    response = client.post("/accounts/new/", staff_data(communities=[]))
+    assert "communities" in response.context["form"].errors
+    assert not User.objects.filter(username="newdoc").exists()
+    # Program-wide roles need none.
+    assert client.post("/accounts/new/", staff_data(role=Role.PSYCHIATRIST)).status_code == 302
+    manager = users["manager"]
+    response = client.post(
+        f"/accounts/{manager.pk}/",
+        {"full_name": "经理", "email": "", "role": Role.SOCIAL_WORKER, "communities": []},
+    )
+    manager.refresh_from_db()
+    assert manager.role == Role.PROJECT_MANAGER

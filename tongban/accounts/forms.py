@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from tongban.registry.models import Community, Enrolment, Person
 
-from .models import STAFF_ROLES, User
+from .models import PROGRAM_WIDE_ROLES, STAFF_ROLES, User
+
+
+def require_communities(form: forms.Form, data: dict) -> None:
+    """Staff other than the program-wide roles see nothing without a community."""
+    role = data.get("role")
+    if role and role not in PROGRAM_WIDE_ROLES and not data.get("communities"):
+        form.add_error("communities", _("Choose at least one community for this role."))
 
 
 class PasswordPairMixin(forms.Form):
@@ -62,6 +69,7 @@ class StaffAccountForm(UniqueUsernameMixin, PasswordPairMixin):
 
     def clean(self):
         data = super().clean()
+        require_communities(self, data)
         self.validate_password_for(
             User(username=data.get("username", ""), first_name=data.get("full_name", ""))
         )
@@ -107,6 +115,12 @@ class AccountEditForm(forms.Form):
             # A peer's community follows their enrolment, not an assignment.
             del self.fields["role"]
             del self.fields["communities"]
+
+    def clean(self):
+        data = super().clean()
+        if "role" in self.fields:
+            require_communities(self, data)
+        return data
 
 
 class SetPasswordForm(PasswordPairMixin):

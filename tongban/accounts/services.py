@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tongban.registry.models import Community, Enrolment, Person
@@ -27,9 +27,17 @@ def account_create_staff(
         raise ValidationError({"role": _("Peer accounts are created from the peer's record.")})
     user = User(username=username, first_name=full_name, email=email, role=role)
     user.set_password(password)
-    user.save()
+    _save_new(user)
     user.communities.set(communities)
     return user
+
+
+def _save_new(user: User) -> None:
+    try:
+        with transaction.atomic():  # a double submit loses the race to the constraints
+            user.save()
+    except IntegrityError as error:
+        raise ValidationError(_("This username or person already has an account.")) from error
 
 
 @transaction.atomic
@@ -43,14 +51,23 @@ def account_create_peer(*, person: Person, username: str, password: str) -> User
         raise ValidationError({"person": _("This person already has an account.")})
     user = User(username=username, first_name=person.name, role=Role.PEER, person=person)
     user.set_password(password)
-    user.save()
+    _save_new(user)
     return user
 
 
 @transaction.atomic
 def account_update(
-    *, user: User, full_name: str, email: str, role: str | None, communities: Iterable[Community]
+    *,
+    user: User,
+    full_name: str,
+    email: str,
+    role: str | None,
+    communities: Iterable[Community],
+    by: User,
 ) -> User:
+    if user.pk == by.pk and role and role != user.role:
+        # Otherwise the program could lose the only person who manages accounts.
+        raise ValidationError({"role": _("You cannot change your own role.")})
     user.first_name = full_name
     user.email = email
     if not user.is_peer and role:

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -47,7 +47,11 @@ def account_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account_list.html",
-        {"filters": filters, "page": page.get_page(request.GET.get("page")), "q": q},
+        {
+            "filters": filters,
+            "page": page.get_page(request.GET.get("page")),
+            "query": urlencode({"q": q}) if q else "",
+        },
     )
 
 
@@ -102,6 +106,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data.get("role"),
                 communities=form.cleaned_data.get("communities", []),
+                by=request.user,
             )
         except ValidationError as error:
             apply_validation_error(form, error)

@@ -9,9 +9,16 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     communities = list(selectors.communities_overview(user))
     context = {"communities": communities}
-    if user.is_peer and len(communities) == 1:
-        roster = list(selectors.community_roster(user, communities[0]))
-        context["community"] = communities[0]
-        context["peers"] = [e for e in roster if e.role == "peer"]
-        context["consumers"] = [e for e in roster if e.role == "consumer"]
+    if user.is_peer:
+        # One roster per community the peer serves (almost always one).
+        context["rosters"] = []
+        for community in communities:
+            roster = list(selectors.community_roster(user, community))
+            context["rosters"].append(
+                {
+                    "community": community,
+                    "peers": [e for e in roster if e.role == "peer"],
+                    "consumers": [e for e in roster if e.role == "consumer"],
+                }
+            )
     return render(request, "core/home.html", context)

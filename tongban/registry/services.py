@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,9 +56,15 @@ def enrolment_create(
         raise ValidationError(
             {"community": _("This person is already enrolled in this community in this role.")}
         )
-    enrolment = Enrolment.objects.create(
-        person=person, community=community, role=role, started_on=started_on
-    )
+    try:
+        with transaction.atomic():  # a double submit loses the race to the constraint
+            enrolment = Enrolment.objects.create(
+                person=person, community=community, role=role, started_on=started_on
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            {"community": _("This person is already enrolled in this community in this role.")}
+        ) from error
     EnrolmentStatusChange.objects.create(
         enrolment=enrolment, status=EnrolmentStatusChange.Status.ACTIVE, effective_on=started_on
     )
@@ -70,6 +76,8 @@ def enrolment_change_status(
     *, enrolment: Enrolment, status: str, effective_on: date, reason: str = ""
 ) -> EnrolmentStatusChange:
     Status = EnrolmentStatusChange.Status
+    # Lock the enrolment so two simultaneous changes cannot both pass the checks below.
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.is_voided:
         raise ValidationError(_("A voided enrolment cannot change status."))
     if effective_on < enrolment.started_on:
@@ -111,6 +119,15 @@ def caregiver_link_create(
         raise ValidationError({"cared_for": _("A person cannot be their own caregiver.")})
     if CaregiverLink.objects.filter(caregiver=caregiver, cared_for=cared_for).exists():
         raise ValidationError({"cared_for": _("This caregiver is already linked to this person.")})
-    return CaregiverLink.objects.create(
-        caregiver=caregiver, cared_for=cared_for, relationship=relationship, started_on=started_on
-    )
+    try:
+        with transaction.atomic():
+            return CaregiverLink.objects.create(
+                caregiver=caregiver,
+                cared_for=cared_for,
+                relationship=relationship,
+                started_on=started_on,
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            {"cared_for": _("This caregiver is already linked to this person.")}
+        ) from error
