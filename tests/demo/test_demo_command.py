@@ -6,30 +6,10 @@ from datetime import date
 from django.core.management import call_command
 from django.db.models import Count
 
+from tests.demo.paper import AGE, TABLE_2
 from tongban.accounts.models import Role, User
 from tongban.demo.population import REFERENCE_DATE
 from tongban.registry.models import CaregiverLink, Community, Enrolment, Person
-
-TABLE2 = {
-    # field: {value: (peers, consumers)}
-    "sex": {"male": (8, 21), "female": (4, 29)},
-    "education": {
-        "primary": (0, 2),
-        "junior_high": (1, 10),
-        "senior_high": (8, 22),
-        "junior_college": (1, 8),
-        "undergraduate": (2, 7),
-        "postgraduate": (0, 1),
-    },
-    "marital_status": {
-        "single": (7, 29),
-        "married": (4, 11),
-        "divorced": (1, 9),
-        "widowed": (0, 1),
-    },
-    "working_status": {"part_time": (4, 4), "not_working": (8, 46)},
-    "diagnosis": {"schizophrenia": (6, 45), "bipolar": (6, 5)},
-}
 
 
 def load(capsys=None):
@@ -46,13 +26,13 @@ def test_table_2_counts_and_ages(db):
     for index, role in enumerate(("peer", "consumer")):
         people = people_in_service(role)
         assert people.count() == (12, 50)[index]
-        for field, expected in TABLE2.items():
+        for field, by_role in TABLE_2.items():
             counts = dict(people.values_list(field).annotate(n=Count("pk")))
-            assert counts == {k: v[index] for k, v in expected.items() if v[index]}, field
+            assert counts == {k: n for k, n in by_role[index].items() if n}, field
         ages = [p.age_on(REFERENCE_DATE) for p in people]
         mean, sd = statistics.mean(ages), statistics.stdev(ages)
-        assert abs(mean - (40.2, 48.3)[index]) < 0.05
-        assert abs(sd - (8.9, 8.2)[index]) < 0.05
+        assert abs(mean - AGE[role][0]) < 0.05
+        assert abs(sd - AGE[role][1]) < 0.05
 
 
 def test_table_1_by_community(db):

@@ -62,10 +62,13 @@ def _m2m_sets(model: type[models.Model], records: list, name: str) -> dict[int, 
     through = getattr(records[0], name).model
     related = model._meta.get_field(name).related_model
     target = next(f.name for f in through._meta.fields if f.related_model is related)
-    rows = through.objects.filter(history__in=[r.history_id for r in records]).values_list(
-        "history_id", f"{target}_id"
+    rows = list(
+        through.objects.filter(history__in=[r.history_id for r in records]).values_list(
+            "history_id", f"{target}_id"
+        )
     )
-    names = {obj.pk: str(obj) for obj in related._default_manager.all()}
+    ids = {target_id for _history_id, target_id in rows}
+    names = {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=ids)}
     grouped: dict[int, list[str]] = {}
     for history_id, target_id in rows:
         grouped.setdefault(history_id, []).append(names.get(target_id, str(target_id)))

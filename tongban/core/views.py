@@ -11,14 +11,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {"communities": communities}
     if user.is_peer:
         # One roster per community the peer serves (almost always one).
-        context["rosters"] = []
-        for community in communities:
-            roster = list(selectors.community_roster(user, community))
-            context["rosters"].append(
-                {
-                    "community": community,
-                    "peers": [e for e in roster if e.role == "peer"],
-                    "consumers": [e for e in roster if e.role == "consumer"],
-                }
-            )
+        context["rosters"] = [
+            {"community": community, **selectors.roster_by_role(user, community)}
+            for community in communities
+        ]
     return render(request, "core/home.html", context)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tongban.core import scope
 from tongban.core.forms import DateInput
 
+from . import selectors
 from .models import CaregiverLink, Enrolment, EnrolmentStatusChange, Person
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
@@ -88,12 +89,7 @@ class PersonCreateForm(PersonForm):
             self.fields["role"].choices = [
                 c for c in self.fields["role"].choices if c[0] != "caregiver"
             ]
-        self.fields["cared_for"].queryset = (
-            Person.objects.visible_to(user)
-            .filter(enrolments__voided_at__isnull=True)
-            .distinct()
-            .order_by("name")
-        )
+        self.fields["cared_for"].queryset = selectors.people_who_can_have_caregivers(user)
 
     def clean(self):
         data = super().clean()
@@ -152,12 +148,7 @@ class CaregiverLinkForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cared_for"].queryset = (
-            Person.objects.visible_to(user)
-            .filter(enrolments__voided_at__isnull=True)
-            .distinct()
-            .order_by("name")
-        )
+        self.fields["cared_for"].queryset = selectors.people_who_can_have_caregivers(user)
 
 
 class VoidForm(forms.Form):

@@ -242,6 +242,12 @@ class Enrolment(VoidableModel):
     def __str__(self) -> str:
         return f"{self.person} · {self.get_role_display()} · {self.community}"
 
+    @property
+    def current_status_label(self) -> str:
+        """Label of the status annotated by EnrolmentQuerySet.with_status()."""
+        status = getattr(self, "current_status", None)
+        return EnrolmentStatusChange.Status(status).label if status else ""
+
 
 class EnrolmentStatusChange(models.Model):
     """The status history of an enrolment; the first row is 'active' on the start date."""

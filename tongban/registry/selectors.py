@@ -51,6 +51,16 @@ def people_list(user, *, q: str = "", role: str = "", community: Community | Non
     ).order_by("name", "pk")
 
 
+def people_who_can_have_caregivers(user) -> QuerySet:
+    """Peers and consumers in the user's scope (caregivers themselves are not enrolled)."""
+    return (
+        Person.objects.visible_to(user)
+        .filter(enrolments__voided_at__isnull=True)
+        .distinct()
+        .order_by("name")
+    )
+
+
 def person_get(user, pk: int) -> Person:
     return get_object_or_404(Person.objects.visible_to(user).with_roles(user), pk=pk)
 
@@ -157,6 +167,15 @@ def communities_overview(user) -> QuerySet:
 
 def community_get(user, pk: int) -> Community:
     return get_object_or_404(scope.communities(user), pk=pk)
+
+
+def roster_by_role(user, community: Community, *, include_withdrawn: bool = False) -> dict:
+    """The roster as {"peers": [...], "consumers": [...]}: one query."""
+    roster = list(community_roster(user, community, include_withdrawn=include_withdrawn))
+    return {
+        "peers": [e for e in roster if e.role == Enrolment.Role.PEER],
+        "consumers": [e for e in roster if e.role == Enrolment.Role.CONSUMER],
+    }
 
 
 def community_roster(user, community: Community, *, include_withdrawn: bool = False):

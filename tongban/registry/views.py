@@ -91,6 +91,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk)
+    # The form writes cleaned values onto its instance while validating; a separate copy
+    # keeps `person` as stored, so the service sees which fields really changed.
     form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,14 +219,13 @@ def community_list(request: HttpRequest) -> HttpResponse:
 def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
     community = selectors.community_get(request.user, pk)
     show_withdrawn = request.GET.get("withdrawn") == "1"
-    roster = selectors.community_roster(request.user, community, include_withdrawn=show_withdrawn)
+    roster = selectors.roster_by_role(request.user, community, include_withdrawn=show_withdrawn)
     return render(
         request,
         "registry/community_detail.html",
         {
             "community": community,
-            "peers": [e for e in roster if e.role == "peer"],
-            "consumers": [e for e in roster if e.role == "consumer"],
+            **roster,
             "venues": community.venues.all(),
             "show_withdrawn": show_withdrawn,
         },
