@@ -1,12 +1,15 @@
 """Walk every URL pattern of the project: no view may forget the login or the scoping layer.
 
-A new view with a URL parameter must be added to OBJECTS below, or this test fails:
-that is the point. Each parameter gets an object of the *other* community, which a
+A new view with a URL parameter must be given a foreign object, or this test fails:
+that is the point. Registry and account objects are below; each other app lists its own
+in `tests/<app>/foreign.py` (`objects(community_b, users)` and `SENTINELS`).
+Each parameter gets an object of the *other* community, which a
 user of community A must not reach (404), and no page may show that community's data.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import pytest
@@ -31,7 +34,17 @@ def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
             yield f"{namespace}{entry.name}", prefix + str(entry.pattern)
 
 
-def fill(route: str, values: dict[str, int]) -> str:
+# Apps whose foreign objects live beside their tests.
+FOREIGN_MODULES = [
+    importlib.import_module(f"tests.{app}.foreign")
+    for app in ("activities", "emergencies", "notifications", "submissions")
+]
+
+
+def fill(route: str, values: int | dict[str, object]) -> str:
+    """`values` is the pk, or a dict of every URL parameter."""
+    values = {"pk": values} if isinstance(values, int) else values
+
     def replace(match: re.Match) -> str:
         return str(values[match.group(2)])
 
@@ -46,7 +59,7 @@ def foreign(community_b, users):
     services.caregiver_link_create(caregiver=caregiver, cared_for=consumer, relationship="parent")
     account = make_user("foreign-doctor", Role.COMMUNITY_DOCTOR, [community_b])
     enrolment = consumer.enrolments.get()
-    return {
+    objects = {
         "registry:person_detail": consumer.pk,
         "registry:person_edit": consumer.pk,
         "registry:enrolment_create": consumer.pk,
@@ -58,6 +71,9 @@ def foreign(community_b, users):
         "accounts:account_set_active": account.pk,
         "accounts:account_password": account.pk,
     }
+    for module in FOREIGN_MODULES:
+        objects.update(module.objects(community_b, users))
+    return objects
 
 
 FOREIGN_DATA = [
@@ -67,6 +83,7 @@ FOREIGN_DATA = [
     "13087654321",
     "乙社区",
     "foreign-doctor",
+    *[text for module in FOREIGN_MODULES for text in module.SENTINELS],
 ]
 
 
@@ -85,7 +102,7 @@ def test_anonymous_users_are_sent_to_login(client, foreign, method):
     for name, route in all_routes():
         if name in PUBLIC:
             continue
-        url = fill(route, {"pk": foreign.get(name, 1)})
+        url = fill(route, foreign.get(name, 1))
         response = getattr(client, method)(url)
         assert response.status_code == 302, f"{method} {url} answered {response.status_code}"
         assert response["Location"].startswith("/login/"), f"{url} → {response['Location']}"
@@ -99,7 +116,7 @@ def test_users_of_another_community_get_nothing(client, users, foreign, username
     for name, route in all_routes():
         if name in PUBLIC:
             continue
-        url = fill(route, {"pk": foreign[name]} if "<" in route else {})
+        url = fill(route, foreign[name] if "<" in route else {})
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             if "<" in route or MANAGER_ONLY.match(name):
@@ -116,5 +133,5 @@ def test_users_of_another_community_get_nothing(client, users, foreign, username
 def test_program_wide_roles_reach_every_community(client, users, foreign):
     for username in ("manager", "psychiatrist"):
         client.force_login(users[username])
-        url = fill("people/<int:pk>/", {"pk": foreign["registry:person_detail"]})
+        url = fill("people/<int:pk>/", foreign["registry:person_detail"])
         assert client.get(url).status_code == 200

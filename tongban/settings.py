@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.registry",
     "tongban.accounts",
+    "tongban.activities",
+    "tongban.emergencies",
+    "tongban.notifications",
+    "tongban.submissions",
     "tongban.demo",
 ]
 
@@ -157,6 +161,11 @@ STORAGES = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tongban@localhost")
+# Notifications are always in the app; they go by e-mail too once a real backend is set.
+PROGRAM_EMAIL_PREFIX = os.environ.get("PROGRAM_EMAIL_PREFIX", "Tongban")
+# Links in e-mails point here (no request to take the host from in a background job).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+NOTIFY_BY_EMAIL = env_bool("NOTIFY_BY_EMAIL", "EMAIL_BACKEND" in os.environ)
 
 PAGE_SIZE = 25
 

@@ -25,4 +25,8 @@ urlpatterns = [
     path("language/", set_language, name="set_language"),
     path("", include("tongban.registry.urls")),
     path("accounts/", include("tongban.accounts.urls")),
+    path("", include("tongban.activities.urls")),
+    path("emergencies/", include("tongban.emergencies.urls")),
+    path("notifications/", include("tongban.notifications.urls")),
+    path("submissions/", include("tongban.submissions.urls")),
 ]

@@ -1,0 +1,42 @@
+"""In-app notifications: a list per user with an unread count on every page.
+
+The text is rendered when shown, in the reader's language, from `kind` and `subject`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        EMERGENCY_FILED = "emergency_filed", _("emergency event reported")
+        EMERGENCY_ESCALATED = "emergency_escalated", _("emergency event not acknowledged")
+        SUBMISSION_SUBMITTED = "submission_submitted", _("submission received")
+        SUBMISSION_RETURNED = "submission_returned", _("submission returned")
+        SUBMISSION_ACCEPTED = "submission_accepted", _("submission accepted")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # Program data shown in the message (a community's name, a cycle): no health details,
+    # since e-mail leaves the system.
+    subject = models.CharField(_("about"), max_length=200, blank=True)
+    url = models.CharField(_("link"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.subject}"

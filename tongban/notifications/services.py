@@ -1,0 +1,63 @@
+"""Sending notifications. Other apps call `notification_send`; nothing else writes here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+
+from .models import Notification
+from .texts import message
+
+log = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def notification_send(*, recipients: Iterable, kind: str, subject: str, url: str) -> list:
+    """Notify each active recipient in the app, and by e-mail when configured.
+
+    E-mail is sent after the transaction commits, so a rolled-back write sends nothing,
+    and a mail server that is down never undoes the write.
+    """
+    notifications = [
+        Notification.objects.create(recipient=user, kind=kind, subject=subject, url=url)
+        for user in {user.pk: user for user in recipients if user.is_active}.values()
+    ]
+    if settings.NOTIFY_BY_EMAIL:
+        for notification in notifications:
+            if notification.recipient.email:
+                transaction.on_commit(lambda n=notification: _email(n))
+    return notifications
+
+
+def _email(notification: Notification) -> None:
+    user = notification.recipient
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        text = message(notification)
+        try:
+            send_mail(
+                subject=f"[{settings.PROGRAM_EMAIL_PREFIX}] {text}",
+                message=f"{text}\n\n{settings.SITE_URL}{notification.url}",
+                from_email=None,
+                recipient_list=[user.email],
+            )
+        except OSError:
+            log.exception("notification e-mail to %s failed", user.pk)
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
