@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tongban.core.context_processors.navigation",
+                "tongban.notifications.context_processors.notifications",
             ],
         },
     }

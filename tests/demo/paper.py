@@ -46,3 +46,31 @@ TABLE_2 = {  # attribute: (peer counts, consumer counts)
     "diagnosis": ({"schizophrenia": 6, "bipolar": 6}, {"schizophrenia": 45, "bipolar": 5}),
 }
 AGE = {"peer": (40.2, 8.9), "consumer": (48.3, 8.2)}  # Table 2, mean ± SD
+
+# Service process and contents (Results), typed from the paper.
+SESSIONS = 214  # "A total of 214 peer support sessions were delivered"
+SESSIONS_FROM, SESSIONS_TO = (2013, 7, 1), (2016, 6, 30)  # "from July 2013 to June 2016"
+# "The number of sessions for each community by every 6-month period" (Fig. 1):
+SESSIONS_CHI2 = (15, 48.75)  # "χ2(15) = 48.75, p < 0.001"
+SESSIONS_P_BELOW = 0.001
+HALF_YEARS = (  # Fig. 1's six periods
+    ((2013, 7, 1), (2013, 12, 31)),
+    ((2014, 1, 1), (2014, 6, 30)),
+    ((2014, 7, 1), (2014, 12, 31)),
+    ((2015, 1, 1), (2015, 6, 30)),
+    ((2015, 7, 1), (2015, 12, 31)),
+    ((2016, 1, 1), (2016, 6, 30)),
+)
+# "no session had been provided during this time period in Tuanjiehu" (first 6 months of 2015)
+NO_SESSIONS = {"tuanjiehu": ((2015, 1, 1), (2015, 6, 30))}
+# "Beginning in August 2015, peer support services were started in another two communities"
+STARTED_AUGUST_2015 = ("xiangheyuan", "jinsong")
+DURATION_MINUTES = (40, 120)  # "The duration of each session ranged from 40 min to 120 min"
+PEERS_PER_SESSION = 2  # "at least two peers, with one leading and the other one assisting"
+CATEGORIES = 8  # "each of the eight categories had been addressed"
+TOP_CATEGORIES = {  # "The top three most popular activity categories" (Fig. 2), in percent
+    "fine_motor_exercise": 19,
+    "daily_life_skills": 16,
+    "emotional_support": 15,
+}
+EMERGENCY_EVENTS = 0  # "There was no report of violence, self-harm, or other ... adverse events"

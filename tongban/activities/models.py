@@ -221,7 +221,9 @@ class ActivityRecord(VoidableModel):
         verbose_name_plural = _("activity process forms")
         constraints = [
             models.CheckConstraint(
-                condition=Q(ended_at__gt=models.F("started_at")), name="record_ends_after_start"
+                condition=Q(ended_at__gt=models.F("started_at")),
+                name="record_ends_after_start",
+                violation_error_message=_("The end time must be after the start time."),
             )
         ]
 
@@ -232,7 +234,9 @@ class ActivityRecord(VoidableModel):
 class Attendance(VoidableModel):
     """One consumer on a session's Participant List.
 
-    A walk-in from another community is allowed with a note saying why.
+    A consumer of the community is ticked from its roster. A walk-in from another
+    community is written by name with their community and a note: the peer may not
+    browse another community's roster (scope), so staff can link the person later.
     """
 
     record = models.ForeignKey(
@@ -244,10 +248,20 @@ class Attendance(VoidableModel):
     person = models.ForeignKey(
         "registry.Person",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="attendances",
         verbose_name=_("consumer"),
     )
-    walk_in = models.BooleanField(_("from another community"), default=False)
+    walk_in_name = models.CharField(_("walk-in's name"), max_length=100, blank=True)
+    walk_in_community = models.ForeignKey(
+        "registry.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("walk-in's community"),
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     history = HistoricalRecords()
@@ -261,8 +275,20 @@ class Attendance(VoidableModel):
                 fields=["record", "person"],
                 condition=Q(voided_at__isnull=True),
                 name="one_attendance_per_person_and_session",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(walk_in_name=""),
+                name="attendance_names_someone",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} @ {self.record}"
+        return f"{self.name} @ {self.record}"
+
+    @property
+    def is_walk_in(self) -> bool:
+        return self.person_id is None
+
+    @property
+    def name(self) -> str:
+        return self.person.name if self.person_id else self.walk_in_name

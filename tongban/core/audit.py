@@ -28,6 +28,7 @@ class AuditEntry:
     action: str
     subject: str
     changes: list[FieldChange] = field(default_factory=list)
+    reason: str = ""
 
 
 def _display(model_field: models.Field, value, related_names: dict) -> str:
@@ -137,6 +138,7 @@ def audit_entries(
                 action=str(action),
                 subject=subject(record),
                 changes=changes,
+                reason=getattr(record, "history_change_reason", None) or "",
             )
         )
     return entries

@@ -27,3 +27,38 @@ def can_edit_registry(user) -> bool:
 
 def can_manage_accounts(user) -> bool:
     return user.is_authenticated and user.is_active and user.can_manage_accounts
+
+
+def can_record_sessions(user) -> bool:
+    """Peers fill in their session forms; staff who help before and after sessions, and
+    research assistants typing in paper forms, may too. Psychiatrists and psychologists
+    supervise: they read."""
+    from tongban.accounts.models import Role
+
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role
+        in {
+            Role.PEER,
+            Role.COMMUNITY_DOCTOR,
+            Role.SOCIAL_WORKER,
+            Role.RESEARCH_ASSISTANT,
+            Role.PROJECT_MANAGER,
+        }
+    )
+
+
+def can_back_enter(user) -> bool:
+    """Research assistants (and the manager) type in forms filled in on paper."""
+    from tongban.accounts.models import Role
+
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role in {Role.RESEARCH_ASSISTANT, Role.PROJECT_MANAGER}
+    )
+
+
+def can_manage_topics(user) -> bool:
+    return user.is_authenticated and user.is_active and user.can_manage_accounts

@@ -1,4 +1,5 @@
-"""Load the demo program (modelled on the Beijing program, 2013–2016) into the database.
+"""Load the demo program (modelled on the Beijing program, 2013–2016) into the database:
+people, accounts, then the sessions and six-weekly submissions (sessions.py).
 
 Idempotent: every object is found by a natural key before it is created, so a second
 run adds nothing. Names and phone numbers are invented.
@@ -22,6 +23,7 @@ from tongban.registry.models import (
     Venue,
 )
 
+from . import sessions
 from .population import demo_population
 
 PROGRAM_NAME = "朝阳区社区同伴支持服务"
@@ -139,8 +141,10 @@ def load() -> list[DemoAccount]:
                 started_on=enrolled_on[demo.cares_for],
             )
 
-    for account in ACCOUNTS:
-        _account(account, communities, persons)
+    users = [_account(account, communities, persons) for account in ACCOUNTS]
+    sessions.load(
+        program=program, communities=communities, persons=persons, people=people, users=users
+    )
     return ACCOUNTS
 
 
@@ -159,9 +163,10 @@ def _person(demo) -> Person:
     return person
 
 
-def _account(account: DemoAccount, communities: dict, persons: dict) -> None:
-    if User.objects.filter(username=account.username).exists():
-        return
+def _account(account: DemoAccount, communities: dict, persons: dict) -> User:
+    existing = User.objects.filter(username=account.username).first()
+    if existing is not None:
+        return existing
     person = persons.get(account.person_key)
     user = User(
         username=account.username,
@@ -172,3 +177,4 @@ def _account(account: DemoAccount, communities: dict, persons: dict) -> None:
     user.set_password(DEMO_PASSWORD)
     user.save()
     user.communities.set([communities[code] for code in account.communities])
+    return user

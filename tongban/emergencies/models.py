@@ -6,10 +6,12 @@ unacknowledged for ESCALATE_AFTER goes to the psychiatrist. Follow-up notes, the
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -18,11 +20,68 @@ from tongban.core.models import VoidableModel, VoidableQuerySet
 ESCALATE_AFTER = timedelta(hours=24)
 
 
+class Status(models.TextChoices):
+    """Where an event stands; derived from its dates, never stored."""
+
+    AWAITING = "awaiting", _("awaiting acknowledgement")
+    ESCALATED = "escalated", _("escalated to the psychiatrist")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged")
+    CLOSED = "closed", _("closed")
+    VOIDED = "voided", _("voided")
+
+
+# Unacknowledged, not escalated yet, still current: what escalation looks at.
+AWAITING_ESCALATION = Q(
+    acknowledged_at__isnull=True,
+    escalated_at__isnull=True,
+    closed_at__isnull=True,
+    voided_at__isnull=True,
+)
+
+
 class EmergencyEventQuerySet(VoidableQuerySet):
     def visible_to(self, user) -> EmergencyEventQuerySet:
+        """Events of the user's communities.
+
+        A peer sees the events that peers filed or that belong to a session of their
+        community; an event a doctor filed from a clinic visit is about one consumer's
+        health and stays with the staff.
+        """
+        from tongban.accounts.models import Role
         from tongban.core import scope
 
-        return self.filter(community__in=scope.communities(user))
+        visible = self.filter(community__in=scope.communities(user))
+        if user.is_authenticated and user.is_peer:
+            visible = visible.filter(Q(session__isnull=False) | Q(reported_by__role=Role.PEER))
+        return visible
+
+    def overdue(self, now: datetime) -> EmergencyEventQuerySet:
+        """Unacknowledged for ESCALATE_AFTER and not escalated yet."""
+        return self.filter(AWAITING_ESCALATION, reported_at__lte=now - ESCALATE_AFTER)
+
+    def with_status(self, status: str) -> EmergencyEventQuerySet:
+        current = Q(voided_at__isnull=True)
+        unacknowledged = current & Q(acknowledged_at__isnull=True, closed_at__isnull=True)
+        conditions = {
+            Status.AWAITING: unacknowledged & Q(escalated_at__isnull=True),
+            Status.ESCALATED: unacknowledged & Q(escalated_at__isnull=False),
+            Status.ACKNOWLEDGED: current & Q(acknowledged_at__isnull=False, closed_at__isnull=True),
+            Status.CLOSED: current & Q(closed_at__isnull=False),
+            Status.VOIDED: Q(voided_at__isnull=False),
+        }
+        return self.filter(conditions[status])
+
+    def in_list_order(self) -> EmergencyEventQuerySet:
+        """Unacknowledged first (escalated at the very top), then acknowledged, closed, voided."""
+        rank = Case(
+            When(voided_at__isnull=False, then=Value(4)),
+            When(closed_at__isnull=False, then=Value(3)),
+            When(acknowledged_at__isnull=False, then=Value(2)),
+            When(escalated_at__isnull=False, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return self.annotate(list_rank=rank).order_by("list_rank", "-occurred_at", "-pk")
 
 
 class EmergencyEvent(VoidableModel):
@@ -95,10 +154,39 @@ class EmergencyEvent(VoidableModel):
         ordering = ["-occurred_at", "-pk"]
         verbose_name = _("emergency event form")
         verbose_name_plural = _("emergency event forms")
-        indexes = [models.Index(fields=["community", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["community", "occurred_at"]),
+            # Every page asks whether an event is overdue: keep that lookup tiny.
+            models.Index(
+                fields=["reported_at"], condition=AWAITING_ESCALATION, name="emergency_awaiting"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergencies:emergency_detail", args=[self.pk])
+
+    @property
+    def status(self) -> Status:
+        if self.voided_at is not None:
+            return Status.VOIDED
+        if self.closed_at is not None:
+            return Status.CLOSED
+        if self.acknowledged_at is not None:
+            return Status.ACKNOWLEDGED
+        if self.escalated_at is not None:
+            return Status.ESCALATED
+        return Status.AWAITING
+
+    @property
+    def status_label(self) -> str:
+        return str(self.status.label)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.AWAITING, Status.ESCALATED, Status.ACKNOWLEDGED)
 
 
 class FollowUp(models.Model):

@@ -40,3 +40,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.subject}"
+
+    @property
+    def text(self) -> str:
+        """The message in the active language."""
+        from .texts import message
+
+        return message(self)
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

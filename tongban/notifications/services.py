@@ -61,3 +61,11 @@ def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+@transaction.atomic
+def notifications_mark_read_for_url(*, user, url: str) -> int:
+    """The reader dealt with what the link points to (e.g. acknowledged the event)."""
+    return Notification.objects.filter(recipient=user, url=url, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

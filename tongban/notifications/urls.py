@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="notification_list"),
+    path("<int:pk>/", views.notification_open, name="notification_open"),
+    path("read-all/", views.notification_read_all, name="notification_read_all"),
+]

@@ -1,0 +1,80 @@
+"""A session in an accepted six-weekly submission is locked: changes need a reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from tests.activities.conftest import DAY, plan_fields, record_fields
+from tongban.activities import selectors, services
+from tongban.submissions.cycles import cycle_number
+from tongban.submissions.models import Submission
+
+
+@pytest.fixture
+def accepted(plan, users, community_a):
+    with time_machine.travel(date(2016, 4, 30), tick=False):
+        services.record_save(plan=plan, by=users["peer"], fields=record_fields())
+    return Submission.objects.create(
+        community=community_a,
+        cycle=cycle_number(community_a.program.started_on, DAY),
+        status=Submission.Status.ACCEPTED,
+        submitted_by=users["peer"],
+        submitted_at=timezone.now(),
+        reviewed_by=users["manager"],
+        reviewed_at=timezone.now(),
+    )
+
+
+def test_change_without_a_reason_is_refused(accepted, plan, users, venue_a, peer_person_a):
+    with pytest.raises(ValidationError) as error:
+        services.plan_update(
+            plan=plan, by=users["peer"], fields=plan_fields(venue_a, peer_person_a, theme="改")
+        )
+    assert "change_reason" in error.value.error_dict
+    with pytest.raises(ValidationError):
+        services.record_save(plan=plan, by=users["peer"], fields=record_fields(feedback="改了"))
+
+
+def test_change_with_a_reason_is_saved_and_audited(accepted, plan, users, venue_a, peer_person_a):
+    services.plan_update(
+        plan=plan,
+        by=users["peer"],
+        fields=plan_fields(venue_a, peer_person_a, theme="改正的主题"),
+        change_reason="纸质表格抄错了",
+    )
+    plan.refresh_from_db()
+    assert plan.theme == "改正的主题"
+    assert plan.history.first().history_change_reason == "纸质表格抄错了"
+    reasons = [entry.reason for entry in selectors.session_history(plan)]
+    assert "纸质表格抄错了" in reasons
+
+
+def test_moving_a_session_into_an_accepted_cycle_needs_a_reason(
+    accepted, users, community_a, venue_a, peer_person_a
+):
+    later = services.plan_create(
+        by=users["peer"],
+        community=community_a,
+        fields=plan_fields(venue_a, peer_person_a, planned_on=date(2016, 6, 20)),
+    )
+    with pytest.raises(ValidationError):
+        services.plan_update(
+            plan=later, by=users["peer"], fields=plan_fields(venue_a, peer_person_a)
+        )
+
+
+def test_voiding_a_locked_session_keeps_its_reason(accepted, plan, users):
+    services.session_void(plan=plan, by=users["manager"], reason="重复录入")
+    plan.refresh_from_db()
+    assert plan.is_voided
+
+
+def test_an_unaccepted_cycle_is_not_locked(plan, users, venue_a, peer_person_a):
+    services.plan_update(
+        plan=plan, by=users["peer"], fields=plan_fields(venue_a, peer_person_a, theme="改")
+    )

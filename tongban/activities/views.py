@@ -1,0 +1,353 @@
+"""Session pages. Views stay thin: scope through selectors, validate, call one service."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tongban.core.forms_util import apply_validation_error
+from tongban.core.permissions import (
+    can_back_enter,
+    can_manage_topics,
+    can_record_sessions,
+    require,
+)
+from tongban.submissions.locking import is_locked
+
+from . import selectors, services
+from .forms import PlanForm, RecordForm, SessionFilterForm, TopicForm, VoidForm
+from .models import PEERS_PER_SESSION, USUAL_MINUTES, ActivityPlan, ActivityRecord, Format, Topic
+
+
+def session_list(request: HttpRequest) -> HttpResponse:
+    communities = selectors.user_communities(request.user)
+    filters = SessionFilterForm(request.GET or None, communities=communities)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    plans = selectors.sessions(
+        request.user,
+        community=data.get("community"),
+        status=data.get("status", ""),
+        q=data.get("q", ""),
+    )
+    page = Paginator(plans, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "activities/session_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "can_record": can_record_sessions(request.user),
+            "peers_per_session": PEERS_PER_SESSION,
+        },
+    )
+
+
+def _chosen_community(request: HttpRequest):
+    """The community a new session is for: the only one, or the one chosen (else None)."""
+    communities = selectors.user_communities(request.user)
+    chosen = request.GET.get("community") or request.POST.get("community")
+    if chosen:
+        if not str(chosen).isdigit():
+            raise Http404
+        return get_object_or_404(communities, pk=chosen), communities
+    if len(communities) == 1:
+        return communities[0], communities
+    return None, communities
+
+
+@require(can_record_sessions)
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest) -> HttpResponse:
+    community, communities = _chosen_community(request)
+    if community is None:
+        return render(
+            request,
+            "activities/choose_community.html",
+            {"communities": communities, "next_url": request.path},
+        )
+    form = PlanForm(
+        request.POST or None,
+        community=community,
+        initial={"planned_on": request.GET.get("date") or selectors.default_session_day()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(
+                by=request.user,
+                community=community,
+                fields=form.plan_fields(),
+                assisting_peers=form.cleaned_data["assisting_peers"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            _saved(request, plan, _("Activity Plan Form saved."))
+            return redirect("activities:session_detail", pk=plan.pk)
+    return render(
+        request,
+        "activities/plan_form.html",
+        {"form": form, "community": community, "starters": selectors.starter_topics()},
+    )
+
+
+def _saved(request: HttpRequest, plan: ActivityPlan, text: str) -> None:
+    messages.success(request, text)
+    if plan.assisting_peers.count() + 1 < PEERS_PER_SESSION:
+        messages.warning(
+            request,
+            _("Only one peer is planned. Sessions need two peers: one leads, one assists."),
+        )
+
+
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.session_get(request.user, pk)
+    record = selectors.session_record(plan)
+    return render(
+        request,
+        "activities/session_detail.html",
+        {
+            "plan": plan,
+            "record": record,
+            "assisting": plan.assisting_peers.all(),
+            "attendances": selectors.session_attendances(plan),
+            "peers_present": record.peers_present.all() if record else [],
+            "staff_present": record.staff_present.all() if record else [],
+            "history": selectors.session_history(plan),
+            "can_record": can_record_sessions(request.user) and not plan.is_voided,
+            "locked": is_locked(community=plan.community, day=plan.session_date),
+            "usual_minutes": USUAL_MINUTES,
+        },
+    )
+
+
+@require(can_record_sessions)
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.session_get(request.user, pk)
+    if plan.is_voided:
+        raise Http404
+    locked = is_locked(community=plan.community, day=plan.session_date)
+    form = PlanForm(
+        request.POST or None,
+        instance=ActivityPlan.objects.get(pk=plan.pk),
+        community=plan.community,
+        locked=locked,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(
+                plan=plan,
+                by=request.user,
+                fields=form.plan_fields(),
+                assisting_peers=form.cleaned_data["assisting_peers"],
+                change_reason=form.cleaned_data.get("change_reason", ""),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            _saved(request, plan, _("Changes saved."))
+            return redirect("activities:session_detail", pk=plan.pk)
+    return render(
+        request,
+        "activities/plan_form.html",
+        {"form": form, "community": plan.community, "plan": plan, "locked": locked},
+    )
+
+
+@require(can_record_sessions)
+@require_http_methods(["GET", "POST"])
+def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Activity Process Form and the Participant List, after the session."""
+    plan = selectors.session_get(request.user, pk)
+    if plan.is_voided:
+        raise Http404
+    record = selectors.session_record(plan)
+    locked = is_locked(community=plan.community, day=plan.session_date)
+    walk_ins = [a for a in selectors.session_attendances(plan) if a.is_walk_in]
+    if record is None:
+        instance = ActivityRecord(plan=plan)
+        initial = {
+            "held_on": plan.planned_on,
+            "started_at": plan.planned_start,
+            "ended_at": plan.planned_end,
+            "format": plan.format,
+            "theme": plan.theme,
+            "peers_present": [
+                plan.lead_peer_id,
+                *plan.assisting_peers.values_list("pk", flat=True),
+            ],
+        }
+    else:
+        instance = ActivityRecord.objects.get(pk=record.pk)
+        initial = {
+            "peers_present": list(record.peers_present.values_list("pk", flat=True)),
+            "staff_present": list(record.staff_present.values_list("pk", flat=True)),
+            "consumers": [a.person_id for a in selectors.session_attendances(plan) if a.person_id],
+            "keep_walk_ins": [a.pk for a in walk_ins],
+        }
+    form = RecordForm(
+        request.POST or None,
+        instance=instance,
+        initial=initial,
+        plan=plan,
+        walk_ins=walk_ins,
+        locked=locked,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_save(
+                plan=plan,
+                by=request.user,
+                fields=form.record_fields(),
+                peers_present=form.cleaned_data["peers_present"],
+                staff_present=form.cleaned_data["staff_present"],
+                consumers=form.cleaned_data["consumers"],
+                keep_walk_ins=form.cleaned_data.get("keep_walk_ins", []),
+                walk_in=form.walk_in(),
+                duration_confirmed=form.cleaned_data["duration_confirmed"],
+                change_reason=form.cleaned_data.get("change_reason", ""),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Activity Process Form and Participant List saved."))
+            if len(form.cleaned_data["peers_present"]) < PEERS_PER_SESSION:
+                messages.warning(request, _("Fewer than two peers were present."))
+            return redirect("activities:session_detail", pk=plan.pk)
+    return render(
+        request,
+        "activities/record_form.html",
+        {
+            "form": form,
+            "plan": plan,
+            "record": record,
+            "locked": locked,
+            "ask_duration": "duration_confirmed" in form.errors
+            or form.data.get("duration_confirmed"),
+        },
+    )
+
+
+@require(can_record_sessions)
+@require_http_methods(["GET", "POST"])
+def session_void(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.session_get(request.user, pk)
+    if plan.is_voided:
+        raise Http404
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_void(plan=plan, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Session voided. It stays in the history."))
+            return redirect("activities:session_detail", pk=plan.pk)
+    return render(request, "activities/void_form.html", {"form": form, "plan": plan})
+
+
+@require(can_back_enter)
+@require_http_methods(["GET", "POST"])
+def back_entry(request: HttpRequest) -> HttpResponse:
+    """One page per paper session: plan and process form, then straight to the next."""
+    community, communities = _chosen_community(request)
+    if community is None:
+        return render(
+            request,
+            "activities/choose_community.html",
+            {"communities": communities, "next_url": request.path},
+        )
+    data = request.POST or None
+    plan_form = PlanForm(data, community=community, prefix="plan")
+    blank_plan = ActivityPlan(community=community)
+    record_form = RecordForm(
+        data, instance=ActivityRecord(plan=blank_plan), plan=blank_plan, prefix="record"
+    )
+    if request.method == "POST" and plan_form.is_valid() and record_form.is_valid():
+        try:
+            plan = services.session_back_enter(
+                by=request.user,
+                community=community,
+                plan_fields=plan_form.plan_fields(),
+                assisting_peers=plan_form.cleaned_data["assisting_peers"],
+                record_fields=record_form.record_fields(),
+                peers_present=record_form.cleaned_data["peers_present"],
+                staff_present=record_form.cleaned_data["staff_present"],
+                consumers=record_form.cleaned_data["consumers"],
+                walk_in=record_form.walk_in(),
+                duration_confirmed=record_form.cleaned_data["duration_confirmed"],
+            )
+        except ValidationError as error:
+            _split_errors(error, plan_form, record_form)
+        else:
+            messages.success(
+                request,
+                _("Session of %(date)s entered. Enter the next one.")
+                % {"date": plan.planned_on.isoformat()},
+            )
+            return redirect(f"{request.path}?community={community.pk}")
+    return render(
+        request,
+        "activities/back_entry.html",
+        {"plan_form": plan_form, "record_form": record_form, "community": community},
+    )
+
+
+def _split_errors(error: ValidationError, plan_form, record_form) -> None:
+    """A service error names a field of one of the two forms."""
+    if not hasattr(error, "error_dict"):
+        plan_form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        if field in record_form.fields:
+            record_form.add_error(field, errors)
+        elif field in plan_form.fields:
+            plan_form.add_error(field, errors)
+        else:
+            plan_form.add_error(None, errors)
+
+
+def topic_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "activities/topic_list.html",
+        {
+            "library": selectors.topic_library(include_inactive=can_manage_topics(request.user)),
+            "starters": selectors.starter_topics(),
+            "formats": Format.choices,
+            "usual_minutes": USUAL_MINUTES,
+            "can_manage": can_manage_topics(request.user),
+        },
+    )
+
+
+@require(can_manage_topics)
+@require_http_methods(["GET", "POST"])
+def topic_create(request: HttpRequest) -> HttpResponse:
+    form = TopicForm(request.POST or None, initial={"category": request.GET.get("category")})
+    if request.method == "POST" and form.is_valid():
+        services.topic_create(fields=form.cleaned_data)
+        messages.success(request, _("Topic added to the library."))
+        return redirect("activities:topic_list")
+    return render(request, "activities/topic_form.html", {"form": form})
+
+
+@require(can_manage_topics)
+@require_http_methods(["GET", "POST"])
+def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = get_object_or_404(Topic, pk=pk)
+    form = TopicForm(request.POST or None, instance=Topic.objects.get(pk=topic.pk))
+    if request.method == "POST" and form.is_valid():
+        services.topic_update(topic=topic, fields=form.cleaned_data)
+        messages.success(request, _("Changes saved."))
+        return redirect("activities:topic_list")
+    return render(request, "activities/topic_form.html", {"form": form, "topic": topic})

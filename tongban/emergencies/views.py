@@ -1,0 +1,200 @@
+"""Emergency event pages. Thin: scope through selectors, validate, call one service."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tongban.core import scope
+from tongban.core.forms_util import apply_validation_error
+
+from . import rules, selectors, services
+from .forms import CloseForm, EmergencyFilterForm, EmergencyForm, FollowUpForm, VoidForm
+from .models import EmergencyEvent, Status
+
+
+def _pk(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def emergency_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    communities = scope.communities(user).order_by("started_on", "name")
+    filters = EmergencyFilterForm(request.GET or None, communities=communities)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    events = selectors.emergency_list(
+        user, community=data.get("community"), status=data.get("status", "")
+    )
+    page = Paginator(events, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "emergencies/emergency_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "safety": selectors.safety_by_community(user),
+            "rate": selectors.adverse_events_per_100_sessions(user),
+            "Status": Status,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def emergency_create(request: HttpRequest) -> HttpResponse:
+    """?session=<plan> (from the session's page) or ?community=<pk> say what it is about."""
+    user = request.user
+    session = None
+    if "session" in request.GET:
+        session = selectors.session_get(user, _pk(request.GET["session"]))
+        community = session.community
+    elif "community" in request.GET:
+        community = get_object_or_404(scope.communities(user), pk=_pk(request.GET["community"]))
+    else:
+        communities = list(scope.communities(user).order_by("started_on", "name"))
+        if len(communities) != 1:
+            return render(
+                request, "emergencies/choose_community.html", {"communities": communities}
+            )
+        community = communities[0]
+
+    form = EmergencyForm(request.POST or None, user=user, community=community, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.emergency_file(reported_by=user, **form.service_fields())
+        except services.AlreadyFiled as duplicate:
+            messages.info(request, _("This event was already filed."))
+            return redirect(duplicate.event)
+        except ValidationError as error:
+            if "change_reason" in getattr(error, "error_dict", {}):
+                form.show_reason()
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Emergency event filed. The community doctor is notified."))
+            return redirect(event)
+    return render(
+        request,
+        "emergencies/emergency_form.html",
+        {"form": form, "community": community, "session": session},
+    )
+
+
+def _detail(request: HttpRequest, event: EmergencyEvent, **forms) -> HttpResponse:
+    user = request.user
+    people, unseen_people = selectors.people_involved(user, event)
+    staff = rules.can_follow_up(user)
+    status = event.status
+    return render(
+        request,
+        "emergencies/emergency_detail.html",
+        {
+            "event": event,
+            "Status": Status,
+            "people": people,
+            "unseen_people": unseen_people,
+            "staff_view": staff,
+            "follow_ups": selectors.follow_ups(user, event),
+            "history": selectors.emergency_history(user, event),
+            "can_acknowledge": status in (Status.AWAITING, Status.ESCALATED)
+            and rules.can_acknowledge(user, event),
+            "can_follow_up": staff and event.is_open,
+            "can_close": staff and status == Status.ACKNOWLEDGED,
+            "can_void": staff and status != Status.VOIDED,
+            "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
+            "close_form": forms.get("close_form") or CloseForm(),
+        },
+    )
+
+
+def emergency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.emergency_get(request.user, pk))
+
+
+# The workflow steps below answer a GET (a reload, an old tab) with the event's page.
+
+
+@require_http_methods(["GET", "POST"])
+def emergency_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.emergency_get(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.emergency_acknowledge(event=event, by=request.user)
+        except ValidationError as error:
+            messages.info(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Acknowledged. The reporter can see it."))
+    return redirect(event)
+
+
+@require_http_methods(["GET", "POST"])
+def emergency_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.emergency_get(request.user, pk)
+    if request.method != "POST":
+        return redirect(event)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.emergency_follow_up(event=event, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.info(request, " ".join(error.messages))
+                return redirect(event)
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Follow-up note added."))
+            return redirect(event)
+    return _detail(request, event, follow_up_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.emergency_get(request.user, pk)
+    if request.method != "POST":
+        return redirect(event)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.emergency_close(event=event, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.info(request, " ".join(error.messages))
+                return redirect(event)
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Event closed."))
+            return redirect(event)
+    return _detail(request, event, close_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def emergency_void(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.emergency_get(request.user, pk)
+    if not rules.can_follow_up(request.user):
+        raise PermissionDenied
+    if event.is_voided:
+        messages.info(request, _("This event is already voided."))
+        return redirect(event)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.emergency_void(event=event, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.info(request, " ".join(error.messages))
+                return redirect(event)
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Event voided. It stays in the history."))
+            return redirect(event)
+    return render(request, "emergencies/void_form.html", {"form": form, "event": event})
