@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import time_machine
@@ -89,3 +89,52 @@ def test_filter_by_status(client_for, users, plan):
     url = reverse("activities:session_list")
     assert client.get(url, {"status": "recorded"}).context["page"].paginator.count == 0
     assert client.get(url, {"status": "to_record"}).context["page"].paginator.count == 1
+
+
+def test_home_page_sessions_block_queries_do_not_grow(
+    client_for, users, community_a, venue_a, peer_person_a, second_peer_a
+):
+    client = client_for(users["peer"])
+    for i in range(8):
+        services.plan_create(
+            by=users["peer"],
+            community=community_a,
+            fields=plan_fields(venue_a, peer_person_a, planned_on=date(2016, 6, 1 + i)),
+        )
+    few = count_queries(client, "/")
+    for i in range(8):
+        services.plan_create(
+            by=users["peer"],
+            community=community_a,
+            fields=plan_fields(venue_a, peer_person_a, planned_on=date(2016, 7, 1 + i)),
+        )
+    assert count_queries(client, "/") == few
+    assert "/sessions/" in client.get("/").content.decode()
+
+
+def test_summary_counts_sessions_with_fewer_than_two_peers(
+    client_for, users, community_a, venue_a, peer_person_a, second_peer_a
+):
+    add_sessions(
+        2,
+        users=users,
+        community=community_a,
+        venue=venue_a,
+        lead=peer_person_a,
+        helper=second_peer_a,
+    )
+    alone = services.plan_create(
+        by=users["peer"],
+        community=community_a,
+        fields=plan_fields(venue_a, peer_person_a, planned_on=date(2016, 5, 4)),
+    )
+    services.record_save(
+        plan=alone,
+        by=users["peer"],
+        fields=record_fields(held_on=date(2016, 5, 4), ended_at=time(15, 0)),
+        peers_present=[peer_person_a],
+    )
+    summary = client_for(users["peer"]).get(reverse("activities:session_list")).context["summary"]
+    assert summary["delivered"] == 3
+    assert summary["fewer_than_two_peers"] == 1
+    assert round(summary["mean_minutes"]) == round((90 + 90 + 60) / 3)

@@ -64,16 +64,20 @@ def test_without_a_doctor_the_psychiatrist_hears_at_once(users, community_b):
     assert [n.recipient for n in Notification.objects.all()] == [users["psychiatrist"]]
 
 
-def test_email_goes_only_when_configured(users, community_a, settings, mailoutbox):
+def test_email_goes_only_when_configured(
+    users, community_a, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     users["doctor"].email = "doctor@example.org"
     users["doctor"].save()
     settings.NOTIFY_BY_EMAIL = False
-    file_event(users["peer"], community_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        file_event(users["peer"], community_a)
     assert mailoutbox == []
 
     settings.NOTIFY_BY_EMAIL = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    file_event(users["peer"], community_a, description="另一件事")
+    with django_capture_on_commit_callbacks(execute=True):
+        file_event(users["peer"], community_a, description="另一件事")
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == ["doctor@example.org"]

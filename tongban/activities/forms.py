@@ -83,12 +83,19 @@ class PlanForm(forms.ModelForm):
             "assisting_peers": _("At least two peers per session: one leads, one assists."),
         }
 
-    def __init__(self, *args, community: Community, locked: bool = False, **kwargs):
+    def __init__(self, *args, community: Community, locked: bool = False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.community = community
+        venues = list(community.venues.all())
         self.fields["venue"].queryset = community.venues.all()
+        if len(venues) == 1 and not self.instance.pk:
+            self.initial.setdefault("venue", venues[0].pk)
         peers = community_peers(community)
         self.fields["lead_peer"].queryset = peers
+        if user is not None and user.is_peer and not self.instance.pk:
+            self.initial.setdefault("lead_peer", user.person_id)
+        # A library topic says its category; without one, the category is required.
+        self.fields["category"].required = False
         self.fields["assisting_peers"].queryset = peers
         self.fields["assisting_peers"].required = False
         self.fields["theme"].required = False
@@ -106,6 +113,8 @@ class PlanForm(forms.ModelForm):
                 data["theme"] = topic.display_name
         if topic is not None and not data.get("category"):
             data["category"] = topic.category
+        if not data.get("category"):
+            self.add_error("category", _("Choose a category, or a topic from the library."))
         return data
 
     def plan_fields(self) -> dict:

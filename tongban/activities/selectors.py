@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, F, QuerySet, Value, When
 from django.db.models import CharField as CharFieldType
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils import timezone
 from tongban.core import scope
 from tongban.core.audit import audit_entries, merge
 
-from .models import ActivityPlan, ActivityRecord, Attendance, Category, Topic
+from .models import PEERS_PER_SESSION, ActivityPlan, ActivityRecord, Attendance, Category, Topic
 
 
 class SessionStatus:
@@ -124,3 +124,15 @@ def starter_topics() -> QuerySet:
 
 def default_session_day() -> date:
     return timezone.localdate()
+
+
+def session_summary(user, *, community=None) -> dict:
+    """Delivered sessions, those with fewer than two peers present, and the mean duration."""
+    records = ActivityRecord.objects.delivered().visible_to(user)
+    if community is not None:
+        records = records.filter(plan__community=community)
+    summary = records.aggregate(delivered=Count("pk"), mean_minutes=Avg("duration_minutes"))
+    summary["fewer_than_two_peers"] = (
+        records.annotate(peers=Count("peers_present")).filter(peers__lt=PEERS_PER_SESSION).count()
+    )
+    return summary

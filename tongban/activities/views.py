@@ -47,6 +47,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "can_record": can_record_sessions(request.user),
             "peers_per_session": PEERS_PER_SESSION,
+            "summary": selectors.session_summary(request.user, community=data.get("community")),
         },
     )
 
@@ -77,6 +78,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     form = PlanForm(
         request.POST or None,
         community=community,
+        user=request.user,
         initial={"planned_on": request.GET.get("date") or selectors.default_session_day()},
     )
     if request.method == "POST" and form.is_valid():

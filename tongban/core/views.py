@@ -1,6 +1,9 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tongban.activities import selectors as activities
+from tongban.activities.selectors import SessionStatus
+from tongban.core.permissions import can_record_sessions
 from tongban.registry import selectors
 
 
@@ -15,4 +18,9 @@ def home(request: HttpRequest) -> HttpResponse:
             {"community": community, **selectors.roster_by_role(user, community)}
             for community in communities
         ]
+    if can_record_sessions(user):
+        # What a peer opens the app for: the next sessions, and those still to record.
+        context["to_record"] = list(activities.sessions(user, status=SessionStatus.TO_RECORD)[:5])
+        context["upcoming"] = list(activities.sessions(user, status=SessionStatus.PLANNED)[:5])
+        context["can_record"] = True
     return render(request, "core/home.html", context)
