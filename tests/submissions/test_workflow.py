@@ -200,3 +200,19 @@ def test_manager_submitting_on_behalf_notifies_the_other_managers_only(community
     frozen(date(2013, 8, 20))
     submit(community_a, users["manager"])
     assert not Notification.objects.filter(recipient=users["manager"]).exists()
+
+
+def test_a_simultaneous_first_submission_loses_to_the_constraint(
+    community_a, users, frozen, monkeypatch
+):
+    """Two first submissions at once: the second finds no row to lock, then hits the
+    unique constraint, and gets the same clear message."""
+    frozen(date(2013, 8, 20))
+    submit(community_a, users["peer"])
+    monkeypatch.setattr(services, "_locked", lambda community, number: None)
+    with pytest.raises(ValidationError) as refused:
+        submit(community_a, users["manager"])
+    assert "already submitted" in message_of(refused)
+    assert Submission.objects.count() == 1
+    assert SubmissionEvent.objects.count() == 1
+    assert Notification.objects.filter(recipient__username="manager").count() == 1

@@ -123,11 +123,6 @@ class PlanForm(forms.ModelForm):
         }
 
 
-class WalkInCommunityField(forms.ModelChoiceField):
-    def label_from_instance(self, community: Community) -> str:
-        return community.display_name
-
-
 class RecordForm(forms.ModelForm):
     """Activity Process Form and Participant List on one phone page."""
 
@@ -157,8 +152,8 @@ class RecordForm(forms.ModelForm):
         label=_("walk-ins from other communities"),
     )
     walk_in_name = forms.CharField(label=_("walk-in's name"), required=False, max_length=100)
-    walk_in_community = WalkInCommunityField(
-        queryset=Community.objects.none(), required=False, label=_("walk-in's community")
+    walk_in_community = forms.CharField(
+        label=_("walk-in's community"), required=False, max_length=100
     )
     walk_in_note = forms.CharField(label=_("note"), required=False, max_length=300)
     change_reason = forms.CharField(
@@ -219,9 +214,6 @@ class RecordForm(forms.ModelForm):
         ]
         if not walk_ins:
             del self.fields["keep_walk_ins"]
-        self.fields["walk_in_community"].queryset = Community.objects.filter(
-            program_id=community.program_id
-        ).exclude(pk=community.pk)
         if not locked:
             del self.fields["change_reason"]
 
@@ -238,7 +230,7 @@ class RecordForm(forms.ModelForm):
     def walk_in(self) -> dict:
         return {
             "name": self.cleaned_data.get("walk_in_name", "").strip(),
-            "community": self.cleaned_data.get("walk_in_community"),
+            "community": self.cleaned_data.get("walk_in_community", ""),
             "note": self.cleaned_data.get("walk_in_note", ""),
         }
 

@@ -254,14 +254,8 @@ class Attendance(VoidableModel):
         verbose_name=_("consumer"),
     )
     walk_in_name = models.CharField(_("walk-in's name"), max_length=100, blank=True)
-    walk_in_community = models.ForeignKey(
-        "registry.Community",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("walk-in's community"),
-    )
+    # Free text: a peer may not browse the program's other communities (scope).
+    walk_in_community = models.CharField(_("walk-in's community"), max_length=100, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     history = HistoricalRecords()

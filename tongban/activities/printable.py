@@ -23,6 +23,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from tongban.emergencies.models import EmergencyEvent
 
@@ -115,7 +116,7 @@ def blank(
     """The paper twin of a model field: its label, its kind of blank, its choices."""
     model_field = model._meta.get_field(name)
     kind = _kind_of(model_field)
-    choices = tuple(str(text) for _value, text in model_field.choices) if kind == "ticks" else ()
+    choices = tuple(str(text) for _value, text in model_field.flatchoices)
     if kind == "box" and not grow:
         grow = 1
     return Blank(
@@ -304,6 +305,7 @@ def _sheet(request: HttpRequest, name: str) -> HttpResponse:
         return render(request, template, context)
 
 
+@require_safe
 def blank_forms(request: HttpRequest) -> HttpResponse:
     explanations = {
         "blank_plan": _(
@@ -334,17 +336,21 @@ def blank_forms(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/printable/index.html", {"forms": forms})
 
 
+@require_safe
 def blank_plan(request: HttpRequest) -> HttpResponse:
     return _sheet(request, "blank_plan")
 
 
+@require_safe
 def blank_process(request: HttpRequest) -> HttpResponse:
     return _sheet(request, "blank_process")
 
 
+@require_safe
 def blank_participants(request: HttpRequest) -> HttpResponse:
     return _sheet(request, "blank_participants")
 
 
+@require_safe
 def blank_emergency(request: HttpRequest) -> HttpResponse:
     return _sheet(request, "blank_emergency")

@@ -70,7 +70,7 @@ def session_attendances(plan: ActivityPlan) -> QuerySet:
     record = session_record(plan)
     if record is None:
         return Attendance.objects.none()
-    return record.attendances.current().select_related("person", "walk_in_community")
+    return record.attendances.current().select_related("person")
 
 
 def session_history(plan: ActivityPlan) -> list:

@@ -203,12 +203,8 @@ def record_save(
                 "Only consumers of this community can be ticked; add others as walk-ins."
             )
     if walk_in and walk_in.get("name"):
-        if walk_in.get("community") is None:
+        if not (walk_in.get("community") or "").strip():
             errors["walk_in_community"] = _("Say which community the walk-in comes from.")
-        elif walk_in["community"].pk == community.pk:
-            errors["walk_in_community"] = _(
-                "Consumers of this community are ticked in the list above."
-            )
         if not (walk_in.get("note") or "").strip():
             errors["walk_in_note"] = _("Add a note: why did they join this session?")
     if errors:
@@ -253,7 +249,7 @@ def _sync_attendance(record, consumers, keep_walk_ins, walk_in, *, by, reason: s
         Attendance.objects.create(
             record=record,
             walk_in_name=walk_in["name"].strip(),
-            walk_in_community=walk_in["community"],
+            walk_in_community=walk_in["community"].strip(),
             note=walk_in["note"].strip(),
         )
 

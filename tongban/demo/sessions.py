@@ -88,12 +88,6 @@ HOLIDAYS = [
     (date(2016, 2, 7), date(2016, 2, 13)),
     (date(2016, 4, 30), date(2016, 5, 2)),
 ]
-COMMUNITY_STARTS = {
-    "tuanjiehu": date(2013, 7, 1),
-    "maizidian": date(2013, 7, 1),
-    "xiangheyuan": date(2015, 8, 1),
-    "jinsong": date(2015, 8, 1),
-}
 
 
 @dataclass(frozen=True)
@@ -393,7 +387,9 @@ def _in_service(person: DemoPerson, day: date) -> bool:
     return person.enrolled_on <= day and status_on(person, day) == "active"
 
 
-def _session_days(community: str, people: list[DemoPerson], n: int, half: int) -> list[date]:
+def _session_days(
+    community: str, started_on: date, people: list[DemoPerson], n: int, half: int
+) -> list[date]:
     """n weekdays spread evenly over the half-year's possible days.
 
     Possible: a working day after the community started, outside a pause, with two peers in
@@ -405,7 +401,7 @@ def _session_days(community: str, people: list[DemoPerson], n: int, half: int) -
     pause = PAUSES.get(community)
     members = [p for p in people if p.community == community]
     days = []
-    day = max(start, COMMUNITY_STARTS[community])
+    day = max(start, started_on)
     while day <= end:
         if (
             day.weekday() < 5
@@ -445,14 +441,17 @@ def _clock(t: time, minutes: int) -> time:
     return (datetime.combine(STUDY_START, t) + timedelta(minutes=minutes)).time()
 
 
-def demo_sessions(people: list[DemoPerson]) -> list[DemoSession]:
-    """The demo program's sessions in date order; the same on every call."""
+def demo_sessions(people: list[DemoPerson], starts: dict[str, date]) -> list[DemoSession]:
+    """The demo program's sessions in date order; the same on every call.
+
+    `starts`: each community's service start date (code -> date).
+    """
     rng = random.Random(SEED)
     slots = sorted(
         (day, community)
         for community, counts in SESSIONS_PER_HALF_YEAR.items()
         for half, n in enumerate(counts)
-        for day in _session_days(community, people, n, half)
+        for day in _session_days(community, starts[community], people, n, half)
     )
     categories = _categories(slots, rng)
     seen: Counter[str] = Counter()
@@ -491,7 +490,7 @@ def demo_sessions(people: list[DemoPerson]) -> list[DemoSession]:
         planned_minutes = next((m for m in (60, 90, 120) if low <= m <= high), low)
         planned_start = rng.choice((time(14, 0),) * 6 + (time(14, 30), time(9, 30)))
         started_at = _clock(planned_start, rng.choice((0, 0, 0, 5, 10)))
-        # A community's first session is kept short by its new peers (the paper's 40 minutes).
+        # New peers keep a community's first session short: the paper's shortest, 40 minutes.
         minutes = low if k == 0 else rng.randrange(low, high + 1, 5)
         ended_at = _clock(started_at, minutes)
 
@@ -612,7 +611,8 @@ def load(
             community__in=communities.values(), planned_on__range=(STUDY_START, STUDY_END)
         ).values_list("community__code", flat=True)
     )
-    todo = [s for s in demo_sessions(people) if s.community not in done]
+    starts = {code: community.started_on for code, community in communities.items()}
+    todo = [s for s in demo_sessions(people, starts) if s.community not in done]
     if todo:
         _load_sessions(
             todo,

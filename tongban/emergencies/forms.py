@@ -73,7 +73,9 @@ class EmergencyForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.HiddenInput,
-        help_text=_("This day belongs to an accepted six-weekly submission: say why it is added now."),
+        help_text=_(
+            "This day belongs to an accepted six-weekly submission: say why it is added now."
+        ),
     )
 
     def __init__(self, *args, user, community: Community, session=None, **kwargs):

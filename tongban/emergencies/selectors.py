@@ -96,14 +96,18 @@ def session_get(user, pk: int) -> ActivityPlan:
     )
 
 
-def emergency_history(user, event: EmergencyEvent) -> list[audit.AuditEntry]:
+def emergency_history(
+    user, event: EmergencyEvent, *, people_hidden: bool = False
+) -> list[audit.AuditEntry]:
+    """`people_hidden`: some people involved are outside the user's scope (see
+    people_involved), so the history does not name who was involved either."""
     hidden = STAFF_ONLY_FIELDS if user.is_peer else ()
     entries = audit.audit_entries(
         EmergencyEvent.history.filter(id=event.pk).select_related("history_user__person"),
         model=EmergencyEvent,
         subject=lambda r: _("Emergency event form"),
         hidden_fields=hidden,
-        m2m_fields=("people_involved",),
+        m2m_fields=() if people_hidden else ("people_involved",),
     )
     if user.is_peer:
         # Change reasons (a voiding's reason, a late entry's) are staff-only free text.

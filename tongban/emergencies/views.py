@@ -105,7 +105,7 @@ def _detail(request: HttpRequest, event: EmergencyEvent, **forms) -> HttpRespons
             "unseen_people": unseen_people,
             "staff_view": staff,
             "follow_ups": selectors.follow_ups(user, event),
-            "history": selectors.emergency_history(user, event),
+            "history": selectors.emergency_history(user, event, people_hidden=bool(unseen_people)),
             "can_acknowledge": status in (Status.AWAITING, Status.ESCALATED)
             and rules.can_acknowledge(user, event),
             "can_follow_up": staff and event.is_open,

@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tongban.activities import selectors as activity_selectors
 from tongban.core import scope
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.permissions import can_edit_registry, require
+from tongban.emergencies import selectors as emergency_selectors
 
 from . import selectors, services
 from .forms import (
@@ -228,5 +230,10 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **roster,
             "venues": community.venues.all(),
             "show_withdrawn": show_withdrawn,
+            "sessions": activity_selectors.session_summary(request.user, community=community),
+            "safety": emergency_selectors.community_safety(request.user, community),
+            "adverse": emergency_selectors.adverse_events_per_100_sessions(
+                request.user, community=community
+            ),
         },
     )

@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
                 ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to='registry.person', verbose_name='consumer')),
                 ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to='activities.activityrecord', verbose_name='session')),
                 ('voided_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='voided by')),
-                ('walk_in_community', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.community', verbose_name="walk-in's community")),
+                ('walk_in_community', models.CharField(blank=True, max_length=100, verbose_name="walk-in's community")),
             ],
             options={
                 'verbose_name': 'attendance',
@@ -247,7 +247,7 @@ class Migration(migrations.Migration):
                 ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.person', verbose_name='consumer')),
                 ('record', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='activities.activityrecord', verbose_name='session')),
                 ('voided_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='voided by')),
-                ('walk_in_community', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.community', verbose_name="walk-in's community")),
+                ('walk_in_community', models.CharField(blank=True, max_length=100, verbose_name="walk-in's community")),
             ],
             options={
                 'verbose_name': 'historical attendance',

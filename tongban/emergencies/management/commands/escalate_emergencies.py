@@ -1,6 +1,6 @@
 """Escalate emergency events left unacknowledged for 24 hours. Run from cron every few minutes:
 
-    */5 * * * *  cd /srv/tongban && .venv/bin/python manage.py escalate_emergencies
+*/5 * * * *  cd /srv/tongban && .venv/bin/python manage.py escalate_emergencies
 """
 
 from __future__ import annotations
