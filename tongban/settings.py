@@ -162,6 +162,9 @@ STORAGES = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tongban@localhost")
+# Reasons for changing a locked record can be longer than simple-history's default 100 chars.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # Notifications are always in the app; they go by e-mail too once a real backend is set.
 PROGRAM_EMAIL_PREFIX = os.environ.get("PROGRAM_EMAIL_PREFIX", "Tongban")
 # Links in e-mails point here (no request to take the host from in a background job).

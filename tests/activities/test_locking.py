@@ -78,3 +78,14 @@ def test_an_unaccepted_cycle_is_not_locked(plan, users, venue_a, peer_person_a):
     services.plan_update(
         plan=plan, by=users["peer"], fields=plan_fields(venue_a, peer_person_a, theme="改")
     )
+
+
+def test_a_long_reason_is_kept_whole(accepted, plan, users, venue_a, peer_person_a):
+    reason = "纸质表格与录入不一致，" * 30  # 330 characters: more than simple-history's default
+    services.plan_update(
+        plan=plan,
+        by=users["peer"],
+        fields=plan_fields(venue_a, peer_person_a, theme="改正"),
+        change_reason=reason,
+    )
+    assert plan.history.first().history_change_reason == reason.strip()

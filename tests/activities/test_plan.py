@@ -198,3 +198,21 @@ def test_void_needs_a_reason_and_keeps_the_plan(client_for, users, plan):
     assert plan.is_voided and plan.void_reason == "重复录入"
     with pytest.raises(TypeError):
         plan.delete()
+
+
+def test_no_session_after_the_program_ended(users, program, community_a, venue_a, peer_person_a):
+    program.ended_on = date(2016, 6, 30)
+    program.save()
+    community_a.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.plan_create(
+            by=users["peer"],
+            community=community_a,
+            fields=plan_fields(venue_a, peer_person_a, planned_on=date(2016, 7, 1)),
+        )
+    assert "2016-06-30" in str(error.value.error_dict["planned_on"])
+    services.plan_create(
+        by=users["peer"],
+        community=community_a,
+        fields=plan_fields(venue_a, peer_person_a, planned_on=date(2016, 6, 30)),
+    )

@@ -59,6 +59,13 @@ def test_every_doctor_of_the_community_and_only_them(users, community_a, communi
     assert recipients == {"doctor", second.username}
 
 
+def test_a_doctor_who_files_is_not_notified_of_their_own_form(users, community_a):
+    second = make_user("doctor2", Role.COMMUNITY_DOCTOR, [community_a])
+    event = file_event(users["doctor"], community_a)
+    assert [n.recipient for n in Notification.objects.all()] == [second]
+    assert event.acknowledged_at is None
+
+
 def test_without_a_doctor_the_psychiatrist_hears_at_once(users, community_b):
     file_event(users["manager"], community_b)  # community B has no doctor account
     assert [n.recipient for n in Notification.objects.all()] == [users["psychiatrist"]]

@@ -20,7 +20,7 @@ def send(user, subject: str = "甲社区", url: str = "/people/") -> Notificatio
 
 
 def badge(html: str) -> str:
-    start = html.index('class="unread-count"')
+    start = html.index('class="unread-count')
     return html[html.index(">", start) + 1 : html.index("</span>", start)].strip()
 
 

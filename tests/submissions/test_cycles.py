@@ -126,3 +126,13 @@ def test_cycle_numbers_never_go_backwards(program_start, a, b):
     day1 = program_start + timedelta(days=first)
     day2 = program_start + timedelta(days=second)
     assert cycles.cycle_number(program_start, day1) <= cycles.cycle_number(program_start, day2)
+
+
+def test_an_ended_program_owes_nothing_after_its_last_cycle():
+    start, end = date(2013, 7, 1), date(2016, 6, 30)
+    last = cycles.cycle_number(start, end)
+    assert cycles.numbers_for(start, None, date(2026, 11, 28), end) == range(1, last + 1)
+    # Before the end, the end date changes nothing.
+    assert cycles.numbers_for(start, None, date(2014, 1, 1), end) == cycles.numbers_for(
+        start, None, date(2014, 1, 1)
+    )

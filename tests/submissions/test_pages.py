@@ -166,6 +166,7 @@ def test_roles_and_methods_of_the_actions(client_for, community_a, users, frozen
 def test_double_submit_redirects_with_a_message(client_for, community_a, users, frozen):
     frozen(date(2013, 8, 20))
     client = client_for(users["peer"])
+    client.cookies["tongban_language"] = "en"
     first = client.post(detail_url(community_a, 1, "submit"), {"note": ""})
     assert first.status_code == 302
     second = client.post(detail_url(community_a, 1, "submit"), {"note": ""}, follow=True)

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from tests.conftest import make_person, make_user
 from tongban.accounts.models import Role
@@ -32,6 +33,13 @@ def give_back(community, user, comments: str, cycle: int = 1) -> Submission:
 
 def accept(community, user, cycle: int = 1) -> Submission:
     return services.submission_accept(community=community, cycle_number=cycle, by=user)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English; the zh-hans catalogue translates them."""
+    with translation.override("en"):
+        yield
 
 
 def message_of(refused: pytest.ExceptionInfo) -> str:

@@ -122,8 +122,11 @@ def starter_topics() -> QuerySet:
     return Topic.objects.filter(is_active=True, for_starters=True)
 
 
-def default_session_day() -> date:
-    return timezone.localdate()
+def default_session_day(community) -> date:
+    """Today, or the last day of a program that has ended."""
+    today = timezone.localdate()
+    ended_on = community.program.ended_on
+    return min(today, ended_on) if ended_on else today
 
 
 def session_summary(user, *, community=None) -> dict:

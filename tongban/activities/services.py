@@ -55,9 +55,15 @@ def minutes_between(start, end) -> int:
     return int((datetime.combine(day, end) - datetime.combine(day, start)).total_seconds() // 60)
 
 
-def _check_not_before_program(community, day: date, field: str) -> None:
-    if day < community.program.started_on:
-        raise ValidationError({field: _("This date is before the program started.")})
+def _after_program(community, day: date) -> bool:
+    ended_on = community.program.ended_on
+    return ended_on is not None and day > ended_on
+
+
+def _ended_message(community) -> str:
+    return _("The program ended on %(date)s.") % {
+        "date": community.program.ended_on.isoformat()
+    }
 
 
 def _validate_plan(community, fields: dict[str, Any], assisting_peers: list) -> None:
@@ -72,6 +78,8 @@ def _validate_plan(community, fields: dict[str, Any], assisting_peers: list) -> 
     day = fields["planned_on"]
     if day < community.program.started_on:
         errors["planned_on"] = _("This date is before the program started.")
+    elif _after_program(community, day):
+        errors["planned_on"] = _ended_message(community)
     lead = fields["lead_peer"]
     if not rules.peers_ready_to_lead(community, day).filter(pk=lead.pk).exists():
         errors["lead_peer"] = _("This peer is not ready to lead a session in this community.")
@@ -166,6 +174,8 @@ def record_save(
         errors["held_on"] = _("A session cannot be recorded before it happens.")
     elif held_on < community.program.started_on:
         errors["held_on"] = _("This date is before the program started.")
+    elif _after_program(community, held_on):
+        errors["held_on"] = _ended_message(community)
     minutes = minutes_between(fields["started_at"], fields["ended_at"])
     if minutes <= 0:
         errors["ended_at"] = _("The end time must be after the start time.")

@@ -5,6 +5,7 @@ from tongban.activities import selectors as activities
 from tongban.activities.selectors import SessionStatus
 from tongban.core.permissions import can_record_sessions
 from tongban.registry import selectors
+from tongban.submissions import selectors as submissions
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,4 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["to_record"] = list(activities.sessions(user, status=SessionStatus.TO_RECORD)[:5])
         context["upcoming"] = list(activities.sessions(user, status=SessionStatus.PLANNED)[:5])
         context["can_record"] = True
+    if user.is_peer:
+        waiting = [row for row in submissions.cycle_rows(user) if row.needs_submission]
+        context["cycles_waiting"] = waiting[:3]
+        context["cycles_waiting_more"] = max(0, len(waiting) - 3)
     return render(request, "core/home.html", context)

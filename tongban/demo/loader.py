@@ -85,7 +85,8 @@ def is_loaded() -> bool:
 @transaction.atomic
 def load() -> list[DemoAccount]:
     program, _ = Program.objects.get_or_create(
-        name=PROGRAM_NAME, defaults={"started_on": date(2013, 7, 1)}
+        name=PROGRAM_NAME,
+        defaults={"started_on": date(2013, 7, 1), "ended_on": date(2016, 6, 30)},
     )
     communities: dict[str, Community] = {}
     for code, name, name_en, started_on in COMMUNITIES:

@@ -75,7 +75,11 @@ def emergency_file(
 ) -> EmergencyEvent:
     """File an Emergency Event Form and notify the community's doctors at once."""
     # Locking the community serialises filings there, so that a double submit sees the first.
-    community = Community.objects.select_for_update().select_related("program").get(pk=community.pk)
+    community = (
+        Community.objects.select_for_update(of=("self",))
+        .select_related("program")
+        .get(pk=community.pk)
+    )
     if not rules.can_file(reported_by, community):
         raise PermissionDenied
     errors: dict[str, str] = {}
@@ -128,7 +132,8 @@ def emergency_file(
     if people:
         event.people_involved.set(people.values())
     notification_send(
-        recipients=_responders(community),
+        # A doctor who files knows already; the form still waits for an acknowledgement.
+        recipients=[user for user in _responders(community) if user.pk != reported_by.pk],
         kind=Notification.Kind.EMERGENCY_FILED,
         subject=_subject(community),
         url=event.get_absolute_url(),

@@ -15,6 +15,9 @@ from tongban.core.models import BilingualNameMixin, VoidableModel, VoidableQuery
 class Program(models.Model):
     name = models.CharField(_("program name"), max_length=200)
     started_on = models.DateField(_("program start date"))
+    # A program that has ended (the paper's ran July 2013 - June 2016) takes no new
+    # sessions and owes no six-weekly submissions after this day.
+    ended_on = models.DateField(_("program end date"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("program")

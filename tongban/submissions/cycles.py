@@ -101,8 +101,18 @@ def first_number(program_start: date, community_start: date | None) -> int:
     return cycle_number(program_start, max(community_start or program_start, program_start))
 
 
-def numbers_for(program_start: date, community_start: date | None, today: date) -> range:
-    """Numbers of a community's cycles up to the current one (empty before it starts)."""
+def numbers_for(
+    program_start: date,
+    community_start: date | None,
+    today: date,
+    program_end: date | None = None,
+) -> range:
+    """Numbers of a community's cycles up to the current one (empty before it starts).
+
+    A program that has ended owes nothing after the cycle containing its end date.
+    """
+    if program_end is not None:
+        today = min(today, program_end)
     if today < program_start:
         return range(0)
     return range(

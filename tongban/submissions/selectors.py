@@ -107,7 +107,8 @@ def _communities(user) -> QuerySet:
 
 
 def community_numbers(community: Community, on: date) -> range:
-    return cycles.numbers_for(community.program.started_on, community.started_on, on)
+    program = community.program
+    return cycles.numbers_for(program.started_on, community.started_on, on, program.ended_on)
 
 
 def community_cycle_get(user, community_pk: int, number: int) -> tuple[Community, Cycle]:

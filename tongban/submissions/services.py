@@ -25,8 +25,9 @@ Status = Submission.Status
 
 
 def notification_subject(community: Community, cycle: Cycle) -> str:
+    # Stored once and read in each reader's language: the community's own (Chinese) name.
     return (
-        f"{community.display_name} · {cycle.number} "
+        f"{community.name} · {cycle.number} "
         f"({cycle.starts_on:%Y-%m-%d}–{cycle.ends_on:%Y-%m-%d})"
     )
 
@@ -59,8 +60,12 @@ def _notify(recipients, *, kind: str, community: Community, cycle: Cycle, by) ->
 
 
 def _cycle(community: Community, number: int) -> Cycle:
-    program_start = community.program.started_on
-    if number not in cycles.numbers_for(program_start, community.started_on, timezone.localdate()):
+    program = community.program
+    program_start = program.started_on
+    numbers = cycles.numbers_for(
+        program_start, community.started_on, timezone.localdate(), program.ended_on
+    )
+    if number not in numbers:
         raise ValidationError(_("This community has no such reporting cycle."))
     return cycles.cycle(program_start, number)
 

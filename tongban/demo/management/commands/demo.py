@@ -23,7 +23,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo program ready: 4 communities, 13 peers "
-                "(one withdrawn), 50 consumers, 15 caregivers."
+                "(one withdrawn), 50 consumers, 15 caregivers; 214 sessions "
+                "(July 2013 - June 2016), every six-weekly submission accepted."
             )
         )
         self.stdout.write(f"Demo accounts (password for all: {loader.DEMO_PASSWORD}, demo only):")
