@@ -34,7 +34,7 @@ def test_peer_plans_records_and_takes_attendance(
     phone.fill("input[name=planned_end]", "10:30")
     singing = phone.eval_on_selector(
         "select[name=topic]",
-        "s => [...s.options].find(o => o.text.includes('唱歌') || o.text.includes('Singing')).value",
+        "s => [...s.options].find(o => /唱歌|Singing/.test(o.text)).value",
     )
     phone.select_option("select[name=topic]", singing)
     phone.fill("textarea[name=aim]", "放松心情，互相认识")

@@ -61,9 +61,7 @@ def _after_program(community, day: date) -> bool:
 
 
 def _ended_message(community) -> str:
-    return _("The program ended on %(date)s.") % {
-        "date": community.program.ended_on.isoformat()
-    }
+    return _("The program ended on %(date)s.") % {"date": community.program.ended_on.isoformat()}
 
 
 def _validate_plan(community, fields: dict[str, Any], assisting_peers: list) -> None:

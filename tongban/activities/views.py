@@ -79,9 +79,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         community=community,
         user=request.user,
-        initial={
-            "planned_on": request.GET.get("date") or selectors.default_session_day(community)
-        },
+        initial={"planned_on": request.GET.get("date") or selectors.default_session_day(community)},
     )
     if request.method == "POST" and form.is_valid():
         try:

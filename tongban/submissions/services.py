@@ -27,8 +27,7 @@ Status = Submission.Status
 def notification_subject(community: Community, cycle: Cycle) -> str:
     # Stored once and read in each reader's language: the community's own (Chinese) name.
     return (
-        f"{community.name} · {cycle.number} "
-        f"({cycle.starts_on:%Y-%m-%d}–{cycle.ends_on:%Y-%m-%d})"
+        f"{community.name} · {cycle.number} ({cycle.starts_on:%Y-%m-%d}–{cycle.ends_on:%Y-%m-%d})"
     )
 
 
