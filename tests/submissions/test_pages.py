@@ -324,3 +324,16 @@ def test_psychiatrist_and_staff_only_look(client_for, community_a, community_b, 
     assert f'href="/submissions/{community_a.pk}/1/"' in listing and "乙社区" not in listing
     page = doctor.get(detail_url(community_a)).content.decode()
     assert 'id="review"' not in page and 'id="submit-form"' not in page
+
+
+def test_an_ended_program_shows_no_cycle_after_its_end(
+    client_for, program, community_a, users, frozen
+):
+    program.ended_on = date(2014, 1, 15)  # in cycle 5 (2013-12-23 to 2014-02-02)
+    program.save()
+    frozen(date(2016, 9, 1))
+    overview = client_for(users["manager"]).get("/submissions/")
+    columns = [column.number for column in overview.context["columns"]]
+    assert max(columns) == 5
+    assert [row.numbers for row in overview.context["overdue"]][0][0] == 5
+    assert client_for(users["peer"]).get(detail_url(community_a, 6)).status_code == 404

@@ -363,10 +363,12 @@ def overview(user, *, upto: int | None = None) -> dict:
     empty = {"communities": [], "columns": [], "grid": [], "awaiting": [], "overdue": []}
     if not communities:
         return empty
-    program_start = communities[0].program.started_on
+    program = communities[0].program
+    program_start = program.started_on
     if on < program_start:
         return empty
-    current = cycles.cycle_number(program_start, on)
+    # An ended program's last column is the cycle containing its end date.
+    current = cycles.cycle_number(program_start, min(on, program.ended_on or on))
     upto = min(max(upto or current, 1), current)
     columns = [
         cycles.cycle(program_start, n) for n in range(upto, max(upto - OVERVIEW_WIDTH, 0), -1)
