@@ -89,3 +89,58 @@ def test_a_long_reason_is_kept_whole(accepted, plan, users, venue_a, peer_person
         change_reason=reason,
     )
     assert plan.history.first().history_change_reason == reason.strip()
+
+
+def test_a_first_process_form_cannot_leave_an_accepted_cycle_silently(
+    users, community_a, venue_a, peer_person_a, accepted
+):
+    unrecorded = services.plan_create(
+        by=users["peer"],
+        community=community_a,
+        fields=plan_fields(venue_a, peer_person_a, theme="未记录"),
+        change_reason="补录",
+    )
+    with time_machine.travel(date(2016, 8, 1), tick=False), pytest.raises(ValidationError) as error:
+        services.record_save(
+            plan=unrecorded, by=users["peer"], fields=record_fields(held_on=date(2016, 7, 20))
+        )
+    assert "change_reason" in error.value.error_dict
+
+
+def test_a_new_session_in_an_accepted_cycle_needs_a_reason(
+    accepted, users, community_a, venue_a, peer_person_a
+):
+    with pytest.raises(ValidationError) as error:
+        services.plan_create(
+            by=users["peer"],
+            community=community_a,
+            fields=plan_fields(venue_a, peer_person_a, theme="补录的活动"),
+        )
+    assert "change_reason" in error.value.error_dict
+
+
+def test_the_page_asks_for_the_reason_when_moving_into_an_accepted_cycle(
+    client_for, accepted, users, community_a, venue_a, peer_person_a
+):
+    from django.urls import reverse
+
+    later = services.plan_create(
+        by=users["peer"],
+        community=community_a,
+        fields=plan_fields(venue_a, peer_person_a, planned_on=date(2016, 6, 20)),
+    )
+    client = client_for(users["peer"])
+    url = reverse("activities:record_edit", args=[later.pk])
+    data = {
+        "held_on": DAY.isoformat(),
+        "started_at": "14:00",
+        "ended_at": "15:30",
+        "format": "lecture",
+        "theme": "挪到早一期",
+    }
+    with time_machine.travel(date(2016, 7, 1), tick=False):
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert 'type="text" name="change_reason"' in response.content.decode()
+        response = client.post(url, {**data, "change_reason": "实际提前举行"})
+    assert response.status_code == 302

@@ -216,3 +216,28 @@ def test_no_session_after_the_program_ended(users, program, community_a, venue_a
         community=community_a,
         fields=plan_fields(venue_a, peer_person_a, planned_on=date(2016, 6, 30)),
     )
+
+
+def test_a_double_submit_plans_once(client_for, users, venue_a, peer_person_a):
+    client = client_for(users["peer"])
+    data = form_data(venue_a, peer_person_a)
+    first = client.post(reverse("activities:plan_create"), data)
+    second = client.post(reverse("activities:plan_create"), data)
+    plan = ActivityPlan.objects.get()
+    assert first["Location"] == second["Location"] == f"/sessions/{plan.pk}/"
+
+
+def test_a_retired_topic_does_not_block_editing(client_for, users, venue_a, peer_person_a):
+    singing = Topic.objects.get(name_en="Singing")
+    client = client_for(users["peer"])
+    client.post(
+        reverse("activities:plan_create"),
+        form_data(venue_a, peer_person_a, topic=singing.pk, theme="唱歌"),
+    )
+    plan = ActivityPlan.objects.get()
+    Topic.objects.filter(pk=singing.pk).update(is_active=False)
+    data = form_data(venue_a, peer_person_a, topic=singing.pk, theme="唱新歌")
+    response = client.post(reverse("activities:plan_edit", args=[plan.pk]), data)
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.theme == "唱新歌"

@@ -63,6 +63,16 @@ def test_the_psychiatrist_may_acknowledge(client_for, users, event):
     assert event.acknowledged_by == users["psychiatrist"]
 
 
+def test_the_manager_acknowledges_when_nobody_else_can(client_for, users, event):
+    # No doctor and no psychiatrist: the manager received the event and must close the loop.
+    for username in ("doctor", "psychiatrist"):
+        users[username].is_active = False
+        users[username].save()
+    client_for(users["manager"]).post(url(event, "acknowledge"))
+    event.refresh_from_db()
+    assert event.acknowledged_by == users["manager"]
+
+
 NOT_ACKNOWLEDGING = ["peer", "psychologist", "socialworker", "research", "manager"]
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tongban.core.forms import DateInput
@@ -36,7 +37,14 @@ def community_peers(community: Community):
     ).distinct()
 
 
-class PlanForm(forms.ModelForm):
+class ChangeReasonMixin:
+    """The reason field shows for a locked session, or once the service asks for it."""
+
+    def show_change_reason(self) -> None:
+        self.fields["change_reason"].widget = forms.TextInput()
+
+
+class PlanForm(ChangeReasonMixin, forms.ModelForm):
     topic = TopicChoiceField(
         queryset=Topic.objects.filter(is_active=True),
         required=False,
@@ -90,6 +98,10 @@ class PlanForm(forms.ModelForm):
         self.fields["venue"].queryset = community.venues.all()
         if len(venues) == 1 and not self.instance.pk:
             self.initial.setdefault("venue", venues[0].pk)
+        # A retired topic stays valid on the plans that already use it.
+        self.fields["topic"].queryset = Topic.objects.filter(
+            Q(is_active=True) | Q(pk=self.instance.topic_id)
+        )
         peers = community_peers(community)
         self.fields["lead_peer"].queryset = peers
         if user is not None and user.is_peer and not self.instance.pk:
@@ -101,7 +113,7 @@ class PlanForm(forms.ModelForm):
         self.fields["theme"].required = False
         self.fields["theme"].help_text = _("Leave empty to use the library topic's name.")
         if not locked:
-            del self.fields["change_reason"]
+            self.fields["change_reason"].widget = forms.HiddenInput()
 
     def clean(self):
         data = super().clean()
@@ -123,7 +135,7 @@ class PlanForm(forms.ModelForm):
         }
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(ChangeReasonMixin, forms.ModelForm):
     """Activity Process Form and Participant List on one phone page."""
 
     duration_confirmed = forms.BooleanField(label=_("Yes, the duration is right"), required=False)
@@ -201,6 +213,8 @@ class RecordForm(forms.ModelForm):
             )
         else:
             enrolled = rules.consumers_in_service(community, plan.planned_on)
+            if record is not None and record.held_on != plan.planned_on:
+                enrolled = enrolled | rules.consumers_in_service(community, record.held_on)
         self.fields["consumers"].queryset = (
             (
                 Person.objects.filter(pk__in=enrolled.values("pk"))
@@ -215,7 +229,7 @@ class RecordForm(forms.ModelForm):
         if not walk_ins:
             del self.fields["keep_walk_ins"]
         if not locked:
-            del self.fields["change_reason"]
+            self.fields["change_reason"].widget = forms.HiddenInput()
 
     def clean(self):
         data = super().clean()

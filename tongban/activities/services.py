@@ -90,14 +90,46 @@ def _validate_plan(community, fields: dict[str, Any], assisting_peers: list) -> 
         raise ValidationError(errors)
 
 
+class SessionAlreadyEntered(ValidationError):
+    """The same session was entered before (a double submit, or a paper form typed twice)."""
+
+    def __init__(self, plan: ActivityPlan):
+        super().__init__(_("This session was already entered."))
+        self.plan = plan
+
+
 @transaction.atomic
 def plan_create(
-    *, by, community, fields: dict[str, Any], assisting_peers: Iterable = ()
+    *,
+    by,
+    community,
+    fields: dict[str, Any],
+    assisting_peers: Iterable = (),
+    change_reason: str = "",
 ) -> ActivityPlan:
     """Fewer than two peers is allowed; the pages warn and the reports count it."""
     assisting_peers = list(assisting_peers)
     _validate_plan(community, fields, assisting_peers)
+    reason = require_reason_if_locked(
+        community=community, day=fields["planned_on"], reason=change_reason
+    )
+    # Serialise entries for one community, so that a double submit finds the first one.
+    type(community).objects.select_for_update().filter(pk=community.pk).first()
+    same = (
+        ActivityPlan.objects.current()
+        .filter(
+            community=community,
+            planned_on=fields["planned_on"],
+            planned_start=fields["planned_start"],
+            lead_peer=fields["lead_peer"],
+            theme=fields["theme"],
+        )
+        .first()
+    )
+    if same is not None:
+        raise SessionAlreadyEntered(same)
     plan = ActivityPlan(community=community, created_by=by, **fields)
+    plan._change_reason = reason
     plan.save()
     plan.assisting_peers.set(assisting_peers)
     return plan
@@ -159,11 +191,9 @@ def record_save(
         raise ValidationError(_("This session was voided and cannot change."))
     community = plan.community
     record = ActivityRecord.objects.filter(plan=plan).first()
-    reason = ""
-    if record is not None:
-        reason = require_reason_if_locked(
-            community=community, day=record.held_on, reason=change_reason
-        )
+    # Both the day the session counts on now and the day it will count on afterwards.
+    current_day = record.held_on if record is not None else plan.planned_on
+    reason = require_reason_if_locked(community=community, day=current_day, reason=change_reason)
     reason = require_reason_if_locked(community=community, day=fields["held_on"], reason=reason)
 
     errors: dict[str, str] = {}
@@ -310,10 +340,15 @@ def session_back_enter(
     consumers: Iterable = (),
     walk_in: dict[str, Any] | None = None,
     duration_confirmed: bool = False,
+    change_reason: str = "",
 ) -> ActivityPlan:
     """Type in a session filled in on paper: its plan and its process form, or neither."""
     plan = plan_create(
-        by=by, community=community, fields=plan_fields, assisting_peers=assisting_peers
+        by=by,
+        community=community,
+        fields=plan_fields,
+        assisting_peers=assisting_peers,
+        change_reason=change_reason,
     )
     record_save(
         plan=plan,
@@ -324,5 +359,6 @@ def session_back_enter(
         consumers=consumers,
         walk_in=walk_in,
         duration_confirmed=duration_confirmed,
+        change_reason=change_reason,
     )
     return plan

@@ -88,9 +88,12 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 community=community,
                 fields=form.plan_fields(),
                 assisting_peers=form.cleaned_data["assisting_peers"],
+                change_reason=form.cleaned_data.get("change_reason", ""),
             )
+        except services.SessionAlreadyEntered as error:
+            return _already_entered(request, error)
         except ValidationError as error:
-            apply_validation_error(form, error)
+            _refused(form, error)
         else:
             _saved(request, plan, _("Activity Plan Form saved."))
             return redirect("activities:session_detail", pk=plan.pk)
@@ -99,6 +102,17 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         "activities/plan_form.html",
         {"form": form, "community": community, "starters": selectors.starter_topics()},
     )
+
+
+def _refused(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict") and "change_reason" in error.error_dict:
+        form.show_change_reason()
+    apply_validation_error(form, error)
+
+
+def _already_entered(request: HttpRequest, error) -> HttpResponse:
+    messages.info(request, _("This session was already entered: here it is."))
+    return redirect("activities:session_detail", pk=error.plan.pk)
 
 
 def _saved(request: HttpRequest, plan: ActivityPlan, text: str) -> None:
@@ -154,7 +168,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 change_reason=form.cleaned_data.get("change_reason", ""),
             )
         except ValidationError as error:
-            apply_validation_error(form, error)
+            _refused(form, error)
         else:
             _saved(request, plan, _("Changes saved."))
             return redirect("activities:session_detail", pk=plan.pk)
@@ -219,7 +233,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 change_reason=form.cleaned_data.get("change_reason", ""),
             )
         except ValidationError as error:
-            apply_validation_error(form, error)
+            _refused(form, error)
         else:
             messages.success(request, _("Activity Process Form and Participant List saved."))
             if len(form.cleaned_data["peers_present"]) < PEERS_PER_SESSION:
@@ -287,7 +301,10 @@ def back_entry(request: HttpRequest) -> HttpResponse:
                 consumers=record_form.cleaned_data["consumers"],
                 walk_in=record_form.walk_in(),
                 duration_confirmed=record_form.cleaned_data["duration_confirmed"],
+                change_reason=plan_form.cleaned_data.get("change_reason", ""),
             )
+        except services.SessionAlreadyEntered as error:
+            return _already_entered(request, error)
         except ValidationError as error:
             _split_errors(error, plan_form, record_form)
         else:
@@ -309,8 +326,12 @@ def _split_errors(error: ValidationError, plan_form, record_form) -> None:
     if not hasattr(error, "error_dict"):
         plan_form.add_error(None, error)
         return
+    if "change_reason" in error.error_dict:
+        plan_form.show_change_reason()
     for field, errors in error.error_dict.items():
-        if field in record_form.fields:
+        if field == "change_reason":
+            plan_form.add_error(field, errors)
+        elif field in record_form.fields:
             record_form.add_error(field, errors)
         elif field in plan_form.fields:
             plan_form.add_error(field, errors)

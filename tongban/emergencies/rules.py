@@ -26,10 +26,20 @@ def is_doctor_of(user, community_id: int) -> bool:
 
 
 def can_acknowledge(user, event) -> bool:
-    """The community's doctors, and the psychiatrist (who receives escalations)."""
+    """The community's doctors, and the psychiatrist (who receives escalations).
+
+    When the program has neither for this community, the project manager receives the
+    event, and so must be able to acknowledge it, or it would stay open for ever.
+    """
     if not _active(user):
         return False
-    return user.role == Role.PSYCHIATRIST or is_doctor_of(user, event.community_id)
+    if user.role == Role.PSYCHIATRIST or is_doctor_of(user, event.community_id):
+        return True
+    return (
+        user.role == Role.PROJECT_MANAGER
+        and not doctors_of(event.community_id).exists()
+        and not psychiatrists().exists()
+    )
 
 
 def can_follow_up(user) -> bool:

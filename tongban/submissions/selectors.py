@@ -209,7 +209,7 @@ class Change:
     reason: str
 
 
-def _change(record, form: str, subject: str) -> Change:
+def _change(record, form: str, subject: str, *, reason_hidden: bool = False) -> Change:
     actions = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
     action = actions.get(record.history_type, record.history_type)
     if record.history_type == "~" and getattr(record, "voided_at", None):
@@ -221,7 +221,7 @@ def _change(record, form: str, subject: str) -> Change:
         form=form,
         subject=subject,
         action=str(action),
-        reason=record.history_change_reason or "",
+        reason="" if reason_hidden else record.history_change_reason or "",
     )
 
 
@@ -232,7 +232,19 @@ def changes_since_acceptance(
     if submission is None or submission.status != Submission.Status.ACCEPTED:
         return []
     since = submission.reviewed_at
-    plan_ids = cycle_plan_ids(user, community, cycle)
+    # Voided forms count too: voiding is a change the manager must see.
+    plan_ids = (
+        ActivityPlan.objects.visible_to(user)
+        .annotate(**_session_annotations())
+        .filter(community=community, session_on__range=(cycle.starts_on, cycle.ends_on))
+        .values("pk")
+    )
+    start, end = day_bounds(cycle.starts_on, cycle.ends_on)
+    emergency_ids = (
+        EmergencyEvent.objects.visible_to(user)
+        .filter(community=community, occurred_at__gte=start, occurred_at__lt=end)
+        .values("pk")
+    )
     who = "history_user__person"
     plans = ActivityPlan.history.filter(id__in=plan_ids, history_date__gt=since).select_related(who)
     records = ActivityRecord.history.filter(
@@ -243,7 +255,7 @@ def changes_since_acceptance(
         history_date__gt=since,
     ).select_related(who, "person")
     emergencies = EmergencyEvent.history.filter(
-        id__in=cycle_emergencies(user, community, cycle).values("pk"), history_date__gt=since
+        id__in=emergency_ids, history_date__gt=since
     ).select_related(who)
     changes = [
         *(
@@ -254,12 +266,21 @@ def changes_since_acceptance(
             _change(r, str(ActivityRecord._meta.verbose_name), f"{r.held_on} {r.theme}")
             for r in records
         ),
-        *(_change(r, str(Attendance._meta.verbose_name), r.person.name) for r in attendances),
+        *(
+            _change(
+                r,
+                str(Attendance._meta.verbose_name),
+                r.person.name if r.person_id else r.walk_in_name,
+            )
+            for r in attendances
+        ),
         *(
             _change(
                 r,
                 str(EmergencyEvent._meta.verbose_name),
                 f"{timezone.localtime(r.occurred_at):%Y-%m-%d %H:%M} {r.get_kind_display()}",
+                # As on the event's page: staff's reasons are not for peers.
+                reason_hidden=user.is_peer,
             )
             for r in emergencies
         ),
