@@ -20,36 +20,6 @@ from tongban.submissions.locking import require_reason_if_locked
 from . import rules
 from .models import USUAL_MINUTES, ActivityPlan, ActivityRecord, Attendance, Topic
 
-PLAN_FIELDS = (
-    "venue",
-    "planned_on",
-    "planned_start",
-    "planned_end",
-    "category",
-    "topic",
-    "theme",
-    "aim",
-    "format",
-    "lead_peer",
-    "materials",
-    "warm_up_plan",
-    "main_plan",
-    "close_plan",
-)
-RECORD_FIELDS = (
-    "held_on",
-    "started_at",
-    "ended_at",
-    "format",
-    "theme",
-    "warm_up",
-    "main_activity",
-    "close",
-    "feedback",
-    "summary",
-)
-
-
 def minutes_between(start, end) -> int:
     day = date(2000, 1, 1)
     return int((datetime.combine(day, end) - datetime.combine(day, start)).total_seconds() // 60)

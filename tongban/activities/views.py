@@ -65,16 +65,20 @@ def _chosen_community(request: HttpRequest):
     return None, communities
 
 
+def _choose_community(request: HttpRequest, communities) -> HttpResponse:
+    return render(
+        request,
+        "activities/choose_community.html",
+        {"communities": communities, "next_url": request.path},
+    )
+
+
 @require(can_record_sessions)
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
     community, communities = _chosen_community(request)
     if community is None:
-        return render(
-            request,
-            "activities/choose_community.html",
-            {"communities": communities, "next_url": request.path},
-        )
+        return _choose_community(request, communities)
     form = PlanForm(
         request.POST or None,
         community=community,
@@ -277,11 +281,7 @@ def back_entry(request: HttpRequest) -> HttpResponse:
     """One page per paper session: plan and process form, then straight to the next."""
     community, communities = _chosen_community(request)
     if community is None:
-        return render(
-            request,
-            "activities/choose_community.html",
-            {"communities": communities, "next_url": request.path},
-        )
+        return _choose_community(request, communities)
     data = request.POST or None
     plan_form = PlanForm(data, community=community, prefix="plan")
     blank_plan = ActivityPlan(community=community)

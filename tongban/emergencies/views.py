@@ -137,44 +137,43 @@ def emergency_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(event)
 
 
-@require_http_methods(["GET", "POST"])
-def emergency_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def _step(request: HttpRequest, pk: int, form_class, service, success: str, form_name: str):
+    """A workflow step with a form on the event's page: save, or show the errors there."""
     event = selectors.emergency_get(request.user, pk)
     if request.method != "POST":
         return redirect(event)
-    form = FollowUpForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.emergency_follow_up(event=event, by=request.user, **form.cleaned_data)
+            service(event=event, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 messages.info(request, " ".join(error.messages))
                 return redirect(event)
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("Follow-up note added."))
+            messages.success(request, success)
             return redirect(event)
-    return _detail(request, event, follow_up_form=form)
+    return _detail(request, event, **{form_name: form})
+
+
+@require_http_methods(["GET", "POST"])
+def emergency_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        FollowUpForm,
+        services.emergency_follow_up,
+        _("Follow-up note added."),
+        "follow_up_form",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
-    event = selectors.emergency_get(request.user, pk)
-    if request.method != "POST":
-        return redirect(event)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.emergency_close(event=event, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                messages.info(request, " ".join(error.messages))
-                return redirect(event)
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Event closed."))
-            return redirect(event)
-    return _detail(request, event, close_form=form)
+    return _step(
+        request, pk, CloseForm, services.emergency_close, _("Event closed."), "close_form"
+    )
 
 
 @require_http_methods(["GET", "POST"])
