@@ -20,6 +20,7 @@ from tongban.submissions.locking import require_reason_if_locked
 from . import rules
 from .models import USUAL_MINUTES, ActivityPlan, ActivityRecord, Attendance, Topic
 
+
 def minutes_between(start, end) -> int:
     day = date(2000, 1, 1)
     return int((datetime.combine(day, end) - datetime.combine(day, start)).total_seconds() // 60)

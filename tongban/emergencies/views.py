@@ -171,9 +171,7 @@ def emergency_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request, pk, CloseForm, services.emergency_close, _("Event closed."), "close_form"
-    )
+    return _step(request, pk, CloseForm, services.emergency_close, _("Event closed."), "close_form")
 
 
 @require_http_methods(["GET", "POST"])
