@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import make_person
-from tongban.activities.models import ActivityPlan, ActivityRecord, Attendance
+from tongban.activities.models import ActivityPlan, ActivityRecord, Attendance, Topic
 
 from .conftest import assert_tappable, html_lang, login, path_of, shoot, url
 
@@ -16,6 +16,10 @@ pytestmark = pytest.mark.browser
 def test_peer_plans_records_and_takes_attendance(
     live_server, phone, users, community_a, community_b, peer_person_a
 ):
+    # Live-server tests flush the database between tests, migration data included.
+    Topic.objects.get_or_create(
+        category="entertainment", name="唱歌", defaults={"name_en": "Singing", "for_starters": True}
+    )
     helper = make_person("甲同伴二", community=community_a, role="peer")
     came = [make_person(name, community=community_a) for name in ("王一", "李二")]
     make_person("张三", community=community_a)  # on the list, did not come

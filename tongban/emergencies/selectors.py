@@ -149,8 +149,12 @@ def _safety_rows(communities: QuerySet, today: date) -> list[CommunitySafety]:
         .values("occurred_at")[:1]
     )
     rows = []
-    for community in communities.annotate(last_event_at=Subquery(last)):
+    for community in communities.select_related("program").annotate(
+        last_event_at=Subquery(last)
+    ):
         last_at = community.last_event_at
+        # An ended program's service lasted until its end date.
+        served_until = min(today, community.program.ended_on or today)
         rows.append(
             CommunitySafety(
                 community=community,
@@ -159,7 +163,7 @@ def _safety_rows(communities: QuerySet, today: date) -> list[CommunitySafety]:
                     (today - timezone.localdate(last_at)).days if last_at else None
                 ),
                 days_in_service=(
-                    (today - community.started_on).days if community.started_on else None
+                    (served_until - community.started_on).days if community.started_on else None
                 ),
             )
         )
