@@ -156,3 +156,14 @@ def test_record_page_shows_the_confirmation_box_only_when_needed(client_for, use
     response = client.post(url, {**data, "duration_confirmed": "on"})
     assert response.status_code == 302
     assert ActivityRecord.objects.get().duration_minutes == 20
+
+
+def test_the_database_and_the_model_agree_on_the_session_date(plan, users):
+    def both():
+        plan.refresh_from_db()
+        annotated = ActivityPlan.objects.with_session_date().get(pk=plan.pk)
+        return annotated.session_on, ActivityPlan.objects.get(pk=plan.pk).session_date
+
+    assert both() == (DAY, DAY)
+    save(plan, users["peer"], fields=record_fields(held_on=date(2016, 3, 8)))
+    assert both() == (date(2016, 3, 8), date(2016, 3, 8))

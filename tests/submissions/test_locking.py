@@ -34,16 +34,12 @@ def test_nothing_is_locked_without_an_accepted_submission(community_a):
 def test_submitted_or_returned_cycles_are_not_locked(community_a, users, status):
     submission(community_a, users["peer"], status)
     assert not locking.is_locked(community=community_a, day=date(2013, 7, 15))
-    assert locking.is_submitted(community=community_a, day=date(2013, 7, 15)) == (
-        status == "submitted"
-    )
 
 
 def test_accepted_cycle_locks_exactly_its_days(community_a, community_b, users):
     submission(community_a, users["peer"], "accepted")
     for day in (date(2013, 7, 1), date(2013, 7, 20), CYCLE_1_END):
         assert locking.is_locked(community=community_a, day=day)
-        assert locking.is_submitted(community=community_a, day=day)
     assert not locking.is_locked(community=community_a, day=CYCLE_2_START)
     assert not locking.is_locked(community=community_a, day=date(2013, 6, 30))
     # Another community's days stay open.

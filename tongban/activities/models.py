@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -73,6 +73,21 @@ class ActivityPlanQuerySet(VoidableQuerySet):
         from tongban.core import scope
 
         return self.filter(community__in=scope.communities(user))
+
+    def with_session_date(self) -> ActivityPlanQuerySet:
+        """`session_on`, the database twin of ActivityPlan.session_date (the day held when
+        there is a current process form, else the planned day), and `held`."""
+        held = Q(record__isnull=False, record__voided_at__isnull=True)
+        return self.annotate(
+            session_on=Case(
+                When(held, then=F("record__held_on")),
+                default=F("planned_on"),
+                output_field=models.DateField(),
+            ),
+            held=Case(
+                When(held, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
 
     def with_counts(self) -> ActivityPlanQuerySet:
         """Planned peers, peers and consumers present, computed in the database."""
@@ -155,7 +170,9 @@ class ActivityPlan(VoidableModel):
 
     @property
     def session_date(self):
-        """The date that places the session in a reporting cycle: held, else planned."""
+        """The date that places the session in a reporting cycle: held, else planned.
+
+        ActivityPlanQuerySet.with_session_date() computes the same in the database."""
         record = getattr(self, "record", None)
         return record.held_on if record is not None and not record.is_voided else self.planned_on
 

@@ -192,7 +192,8 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     record = selectors.session_record(plan)
     locked = is_locked(community=plan.community, day=plan.session_date)
-    walk_ins = [a for a in selectors.session_attendances(plan) if a.is_walk_in]
+    attendances = list(selectors.session_attendances(plan))
+    walk_ins = [a for a in attendances if a.is_walk_in]
     if record is None:
         instance = ActivityRecord(plan=plan)
         initial = {
@@ -211,7 +212,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {
             "peers_present": list(record.peers_present.values_list("pk", flat=True)),
             "staff_present": list(record.staff_present.values_list("pk", flat=True)),
-            "consumers": [a.person_id for a in selectors.session_attendances(plan) if a.person_id],
+            "consumers": [a.person_id for a in attendances if a.person_id],
             "keep_walk_ins": [a.pk for a in walk_ins],
         }
     form = RecordForm(

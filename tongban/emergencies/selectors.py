@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from tongban.activities import selectors as activity_selectors
 from tongban.activities.models import ActivityPlan, ActivityRecord
 from tongban.core import audit, scope
 from tongban.registry.models import Community, Enrolment, Person
@@ -91,9 +92,11 @@ def recent_sessions(user, community: Community, *, today: date | None = None) ->
 
 
 def session_get(user, pk: int) -> ActivityPlan:
-    return get_object_or_404(
-        ActivityPlan.objects.visible_to(user).current().select_related("community"), pk=pk
-    )
+    """The session an event is filed from: the sessions' own lookup, voided ones excluded."""
+    plan = activity_selectors.session_get(user, pk)
+    if plan.is_voided:
+        raise Http404
+    return plan
 
 
 def emergency_history(
@@ -105,20 +108,19 @@ def emergency_history(
     entries = audit.audit_entries(
         EmergencyEvent.history.filter(id=event.pk).select_related("history_user__person"),
         model=EmergencyEvent,
-        subject=lambda r: _("Emergency event form"),
+        subject=lambda r: str(EmergencyEvent._meta.verbose_name),
         hidden_fields=hidden,
         m2m_fields=() if people_hidden else ("people_involved",),
     )
     if user.is_peer:
         # Change reasons (a voiding's reason, a late entry's) are staff-only free text.
         for entry in entries:
-            if hasattr(entry, "reason"):
-                entry.reason = ""
+            entry.reason = ""
         return audit.merge(entries)
     note_entries = audit.audit_entries(
         FollowUp.history.filter(event_id=event.pk).select_related("history_user__person"),
         model=FollowUp,
-        subject=lambda r: _("Follow-up note"),
+        subject=lambda r: str(FollowUp._meta.verbose_name),
         hidden_fields=("event", "author"),
     )
     return audit.merge(entries, note_entries)
@@ -149,9 +151,7 @@ def _safety_rows(communities: QuerySet, today: date) -> list[CommunitySafety]:
         .values("occurred_at")[:1]
     )
     rows = []
-    for community in communities.select_related("program").annotate(
-        last_event_at=Subquery(last)
-    ):
+    for community in communities.select_related("program").annotate(last_event_at=Subquery(last)):
         last_at = community.last_event_at
         # An ended program's service lasted until its end date.
         served_until = min(today, community.program.ended_on or today)

@@ -85,17 +85,6 @@ def cycle(program_start: date, number: int) -> Cycle:
     return Cycle(number, starts_on, starts_on + timedelta(days=CYCLE_DAYS - 1))
 
 
-def cycle_of(program_start: date, day: date) -> Cycle:
-    return cycle(program_start, cycle_number(program_start, day))
-
-
-def cycles_until(program_start: date, today: date) -> list[Cycle]:
-    """Every cycle from the first to the one containing today."""
-    if today < program_start:
-        return []
-    return [cycle(program_start, n) for n in range(1, cycle_number(program_start, today) + 1)]
-
-
 def first_number(program_start: date, community_start: date | None) -> int:
     """A community's first cycle: the one containing its start date (else the program's)."""
     return cycle_number(program_start, max(community_start or program_start, program_start))

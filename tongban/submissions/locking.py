@@ -25,18 +25,6 @@ def is_locked(*, community, day: date) -> bool:
     ).exists()
 
 
-def is_submitted(*, community, day: date) -> bool:
-    """Submitted and awaiting review, or accepted: the peer waits for the manager."""
-    program_start = community.program.started_on
-    if day < program_start:
-        return False
-    return Submission.objects.filter(
-        community=community,
-        cycle=cycle_number(program_start, day),
-        status__in=[Submission.Status.SUBMITTED, Submission.Status.ACCEPTED],
-    ).exists()
-
-
 def require_reason_if_locked(*, community, day: date, reason: str) -> str:
     """Return the change reason to record, or refuse a change of a locked record without one."""
     if is_locked(community=community, day=day) and not reason.strip():

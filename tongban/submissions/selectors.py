@@ -15,8 +15,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DateField,
-    F,
     IntegerField,
     Q,
     QuerySet,
@@ -29,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.activities.models import PEERS_PER_SESSION, ActivityPlan, ActivityRecord, Attendance
-from tongban.core import scope
+from tongban.core import audit, scope
 from tongban.emergencies.models import EmergencyEvent
 from tongban.registry.models import Community
 
@@ -41,9 +39,6 @@ from .models import Submission, SubmissionEvent
 OVERVIEW_WIDTH = 6
 # Overdue cycles linked one by one per community; the rest are counted.
 OVERDUE_LINKS = 6
-
-# A session counts as held when its process form is current.
-HELD = Q(record__isnull=False, record__voided_at__isnull=True)
 
 
 @dataclass
@@ -119,27 +114,8 @@ def community_cycle_get(user, community_pk: int, number: int) -> tuple[Community
     return community, cycles.cycle(community.program.started_on, number)
 
 
-def _session_annotations() -> dict:
-    return {
-        "session_on": Case(
-            When(HELD, then=F("record__held_on")), default=F("planned_on"), output_field=DateField()
-        ),
-        "held": Case(
-            When(HELD, then=Value(True)), default=Value(False), output_field=BooleanField()
-        ),
-    }
-
-
 def _plans(user) -> QuerySet:
-    return ActivityPlan.objects.current().visible_to(user).annotate(**_session_annotations())
-
-
-def cycle_plan_ids(user, community: Community, cycle: Cycle) -> QuerySet:
-    return (
-        _plans(user)
-        .filter(community=community, session_on__range=(cycle.starts_on, cycle.ends_on))
-        .values("pk")
-    )
+    return ActivityPlan.objects.current().visible_to(user).with_session_date()
 
 
 def cycle_plans(user, community: Community, cycle: Cycle) -> QuerySet:
@@ -150,7 +126,7 @@ def cycle_plans(user, community: Community, cycle: Cycle) -> QuerySet:
         .filter(community=community, session_on__range=(cycle.starts_on, cycle.ends_on))
         .annotate(
             unfinished=Case(
-                When(HELD, then=Value(False)),
+                When(held=True, then=Value(False)),
                 When(planned_on__lt=on, then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
@@ -210,8 +186,7 @@ class Change:
 
 
 def _change(record, form: str, subject: str, *, reason_hidden: bool = False) -> Change:
-    actions = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
-    action = actions.get(record.history_type, record.history_type)
+    action = audit.ACTIONS.get(record.history_type, record.history_type)
     if record.history_type == "~" and getattr(record, "voided_at", None):
         action = _("changed or voided")
     user = record.history_user
@@ -235,7 +210,7 @@ def changes_since_acceptance(
     # Voided forms count too: voiding is a change the manager must see.
     plan_ids = (
         ActivityPlan.objects.visible_to(user)
-        .annotate(**_session_annotations())
+        .with_session_date()
         .filter(community=community, session_on__range=(cycle.starts_on, cycle.ends_on))
         .values("pk")
     )
