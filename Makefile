@@ -1,23 +1,35 @@
 # Two commands: `make run` and `make test`. Everything else is for developers.
 PYTHON ?= python3
-VENV := .venv
+# `make test VENV=/tmp/venvcheck` builds and tests in a throwaway venv.
+VENV ?= .venv
 BIN := $(VENV)/bin
+# Installs come from the locks (exact versions, checked by hash); the .txt files are their
+# inputs. To update the locks, see docs/development.md, "Updating the lock".
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --require-hashes
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint messages serve-prod clean
+.PHONY: run test lint messages serve-prod clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(PIP_INSTALL) -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.installed-dev: requirements.lock requirements-dev.lock | $(BIN)/python
+	$(PIP_INSTALL) -r requirements-dev.lock
 	touch $(VENV)/.installed $@
+
+# Re-pin after editing requirements*.txt (or to take newer releases: LOCK_FLAGS=--upgrade).
+PIP_COMPILE := $(VENV)/lock-tools/bin/pip-compile --quiet --generate-hashes --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(LOCK_FLAGS)
+lock:
+	test -x $(VENV)/lock-tools/bin/pip-compile || \
+		($(PYTHON) -m venv $(VENV)/lock-tools && $(VENV)/lock-tools/bin/pip install --quiet pip-tools)
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -44,4 +56,4 @@ serve-prod: $(VENV)/.installed
 	$(BIN)/gunicorn tongban.wsgi --workers 3 --bind $(HOST):$(PORT)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) $(VENV)/lock-tools staticfiles .pytest_cache

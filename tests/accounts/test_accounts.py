@@ -93,7 +93,7 @@ def test_deactivated_account_cannot_sign_in_and_loses_its_session(client, client
 
     manager = Client()
     manager.force_login(users["manager"])
-    response = manager.post(f"/accounts/{doctor.pk}/active/", {"active": "0"})
+    response = manager.post(f"/accounts/{doctor.pk}/active/", {"active": "0", "confirm": "1"})
     assert response.status_code == 302
     doctor.refresh_from_db()
     assert not doctor.is_active
@@ -107,7 +107,7 @@ def test_deactivated_account_cannot_sign_in_and_loses_its_session(client, client
 def test_manager_cannot_deactivate_themselves(client_for, users):
     manager = users["manager"]
     client = client_for(manager)
-    client.post(f"/accounts/{manager.pk}/active/", {"active": "0"})
+    client.post(f"/accounts/{manager.pk}/active/", {"active": "0", "confirm": "1"})
     manager.refresh_from_db()
     assert manager.is_active
 

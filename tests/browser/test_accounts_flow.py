@@ -60,11 +60,18 @@ def test_manager_creates_and_deactivates_a_staff_account(
     assert doctor_phone.get_by_role("link", name=community_b.name).count() >= 1
     assert doctor_phone.get_by_role("link", name=community_a.name).count() == 0
 
-    # Deactivate.
-    deactivate = phone.locator(f"form[action='/accounts/{account.pk}/active/'] button")
-    assert_tappable(phone, f"form[action='/accounts/{account.pk}/active/'] button")
+    # Deactivate: a confirmation page first says what it does.
+    assert_tappable(phone, "#deactivate")
     with phone.expect_navigation():
-        deactivate.click()
+        phone.click("#deactivate")
+    assert path_of(phone) == f"/accounts/{account.pk}/active/"
+    assert phone.locator("#deactivate-consequences").is_visible()
+    account.refresh_from_db()
+    assert account.is_active
+    shoot(phone, "accounts-03b-confirm-deactivation")
+    assert_tappable(phone, "#deactivate-form button[type=submit]")
+    with phone.expect_navigation():
+        phone.click("#deactivate-form button[type=submit]")
     assert path_of(phone) == f"/accounts/{account.pk}/"
     account.refresh_from_db()
     assert not account.is_active

@@ -91,6 +91,8 @@ def test_manager_returns_peer_resubmits_manager_accepts(
         manager.click("#return-form button[type=submit]")
     assert Submission.objects.get().status == "returned"
     assert Notification.objects.filter(recipient=users["peer"], kind="submission_returned").exists()
+    # The returned forms are the peers' to resubmit: the manager gets no resubmit form.
+    assert manager.locator("#submit-form").count() == 0
 
     # The peer reads the comment, corrects, and submits again with a note.
     peer.goto(url(live_server, detail))
@@ -109,6 +111,14 @@ def test_manager_returns_peer_resubmits_manager_accepts(
     shoot(manager, "submissions-06-manager-review")
     with manager.expect_navigation():
         manager.click("#accept-form button[type=submit]")
+    # Accepting cannot be undone: a page says what it locks and asks to confirm.
+    assert Submission.objects.get().status == "submitted"
+    consequences = manager.locator("#accept-consequences").inner_text()
+    assert "2" in consequences and "1" in consequences  # two sessions, one emergency
+    assert_tappable(manager, "#confirm-accept")
+    shoot(manager, "submissions-06b-manager-confirm-accept")
+    with manager.expect_navigation():
+        manager.click("#confirm-accept")
     assert Submission.objects.get().status == "accepted"
     assert locking.is_locked(community=community_a, day=cycle.starts_on)
     assert manager.locator("#review").count() == 0

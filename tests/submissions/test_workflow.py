@@ -188,7 +188,7 @@ def test_notifications_go_to_the_manager_then_to_the_communitys_peers(
     sent = Notification.objects.filter(kind=Kind.SUBMISSION_SUBMITTED)
     assert {n.recipient.username for n in sent} == {"manager", "manager2"}
     notification = sent.get(recipient=second_manager)
-    assert notification.subject == "甲社区 · 1 (2013-07-01–2013-08-11)"
+    assert notification.subject == "甲社区 第 1 期（2013-07-01–2013-08-11）"
     assert notification.url == f"/submissions/{community_a.pk}/1/"
 
     give_back(community_a, users["manager"], "请补充")

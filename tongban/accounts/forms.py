@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import UsernameField
+from django.contrib.auth.forms import PasswordChangeForm, UsernameField
+from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 
 from tongban.registry.models import Community, Enrolment, Person
@@ -136,3 +138,32 @@ class SetPasswordForm(PasswordPairMixin):
 
 class AccountFilterForm(forms.Form):
     q = forms.CharField(label=_("search"), required=False, max_length=100)
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The own-password change, whose current-password check counts like a sign-in.
+
+    A wrong current password is a failed sign-in for that username and address (django-axes),
+    so the page cannot be used to guess the password of a session left open; once locked
+    out, even the right password is refused until the cool-off ends.
+    """
+
+    def __init__(self, user, *args, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        credentials = {"username": self.user.get_username()}
+        if not AxesProxyHandler.is_allowed(self.request, credentials):
+            self.request.axes_locked_out = True  # the axes middleware shows the lockout page
+            raise forms.ValidationError(
+                _("Too many wrong passwords. Wait, then try again."), code="locked_out"
+            )
+        if not self.user.check_password(old_password):
+            # Recorded by axes, which locks out at AXES_FAILURE_LIMIT.
+            user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password

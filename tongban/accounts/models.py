@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -63,7 +64,13 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~models.Q(role="peer") | models.Q(person__isnull=False),
                 name="peer_account_has_person",
-            )
+            ),
+            # "Wang" and "wang" would be two people to the database but one to a reader.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="username_unique_ignoring_case",
+                violation_error_message=_("This username is taken."),
+            ),
         ]
 
     def __str__(self) -> str:

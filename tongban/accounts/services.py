@@ -33,10 +33,16 @@ def account_create_staff(
 
 
 def _save_new(user: User) -> None:
+    """Two creations at once (a double submit, two managers) lose the race to the
+    database's constraints, and the loser gets a message at the field, not a 500."""
     try:
-        with transaction.atomic():  # a double submit loses the race to the constraints
+        with transaction.atomic():
             user.save()
     except IntegrityError as error:
+        if User.objects.filter(username__iexact=user.username).exists():
+            raise ValidationError({"username": _("This username is taken.")}) from error
+        if user.person_id and User.objects.filter(person_id=user.person_id).exists():
+            raise ValidationError({"person": _("This person already has an account.")}) from error
         raise ValidationError(_("This username or person already has an account.")) from error
 
 

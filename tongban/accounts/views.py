@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tongban.core import audit, scope
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.permissions import can_manage_accounts, require
+from tongban.registry.models import Enrolment
 
 from . import services
 from .forms import (
@@ -26,6 +29,7 @@ from .forms import (
     PeerAccountForm,
     SetPasswordForm,
     StaffAccountForm,
+    ThrottledPasswordChangeForm,
 )
 from .models import User
 
@@ -38,7 +42,21 @@ def _account_get(request: HttpRequest, pk: int) -> User:
 def account_list(request: HttpRequest) -> HttpResponse:
     filters = AccountFilterForm(request.GET or None)
     q = filters.cleaned_data["q"].strip() if filters.is_valid() else ""
-    accounts = scope.accounts(request.user).select_related("person").prefetch_related("communities")
+    # A peer's community is that of their current peer enrolment: one query for the page.
+    serving = (
+        Enrolment.objects.in_service()
+        .filter(role=Enrolment.Role.PEER)
+        .select_related("community")
+        .order_by("community__started_on", "community__name")
+    )
+    accounts = (
+        scope.accounts(request.user)
+        .select_related("person")
+        .prefetch_related(
+            "communities",
+            Prefetch("person__enrolments", queryset=serving, to_attr="peer_enrolments"),
+        )
+    )
     if q:
         accounts = accounts.filter(
             Q(username__icontains=q) | Q(first_name__icontains=q) | Q(person__name__icontains=q)
@@ -129,10 +147,15 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(can_manage_accounts)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def account_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reactivate at once; deactivate only after a confirmation page that says what it does."""
     account = _account_get(request, pk)
     active = request.POST.get("active") == "1"
+    if request.method == "GET" or (not active and request.POST.get("confirm") != "1"):
+        if not account.is_active:
+            return redirect("accounts:account_detail", pk=account.pk)
+        return render(request, "accounts/deactivate_confirm.html", {"account": account})
     try:
         services.account_set_active(user=account, active=active, by=request.user)
     except ValidationError as error:
@@ -181,3 +204,21 @@ def set_language(request: HttpRequest) -> HttpResponse:
         httponly=True,
     )
     return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The own-password change, with the current password throttled like a sign-in."""
+
+    form_class = ThrottledPasswordChangeForm
+    success_url = reverse_lazy("password_change_done")
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        if settings.AXES_RESET_ON_SUCCESS:  # as a successful sign-in does
+            AxesProxyHandler.reset_attempts(
+                ip_address=getattr(self.request, "axes_ip_address", None),
+                username=self.request.user.get_username(),
+            )
+        return super().form_valid(form)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Avg, Case, Count, F, QuerySet, Value, When
@@ -9,6 +10,7 @@ from django.db.models import CharField as CharFieldType
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from tongban.accounts.models import Role, User
 from tongban.core import scope
 from tongban.core.audit import audit_entries, merge
 
@@ -56,7 +58,7 @@ def sessions(user, *, community=None, status: str = "", q: str = "") -> QuerySet
 def session_get(user, pk: int) -> ActivityPlan:
     return get_object_or_404(
         ActivityPlan.objects.visible_to(user).select_related(
-            "community__program", "venue", "lead_peer", "topic", "created_by"
+            "community__program", "venue", "lead_peer", "topic", "created_by", "voided_by"
         ),
         pk=pk,
     )
@@ -73,11 +75,38 @@ def session_attendances(plan: ActivityPlan) -> QuerySet:
     return record.attendances.current().select_related("person")
 
 
-def session_history(plan: ActivityPlan) -> list:
-    """The audit trail of the session's forms, with the reasons given for late changes."""
+def _written_by_peer(user) -> bool:
+    return user is not None and user.is_peer
+
+
+def _hide_staff_reasons(viewer, records: list) -> list:
+    """For a peer: blank the change and void reasons that staff wrote (free text that may
+    carry clinical judgement); a peer's own words stay. Emergencies do the same."""
+    if viewer is None or not viewer.is_peer or not records:
+        return records
+    voiders = {r.voided_by_id for r in records if getattr(r, "voided_by_id", None)}
+    peer_voiders = set(
+        User.objects.filter(pk__in=voiders, role=Role.PEER).values_list("pk", flat=True)
+    )
+    for record in records:
+        if not _written_by_peer(record.history_user):
+            record.history_change_reason = ""
+        if getattr(record, "void_reason", "") and record.voided_by_id not in peer_voiders:
+            record.void_reason = ""
+    return records
+
+
+def session_history(plan: ActivityPlan, *, user=None) -> list:
+    """The audit trail of the session's forms, with the reasons given for late changes.
+
+    `user`: the reader; a peer does not see reasons written by staff."""
+
+    def versions(history):
+        return _hide_staff_reasons(user, list(history.select_related("history_user__person")))
+
     entries = [
         audit_entries(
-            plan.history.select_related("history_user__person"),
+            versions(plan.history.all()),
             model=ActivityPlan,
             subject=lambda r: str(ActivityPlan._meta.verbose_name),
             m2m_fields=["assisting_peers"],
@@ -87,7 +116,7 @@ def session_history(plan: ActivityPlan) -> list:
     if record is not None:
         entries.append(
             audit_entries(
-                record.history.select_related("history_user__person"),
+                versions(record.history.all()),
                 model=ActivityRecord,
                 subject=lambda r: str(ActivityRecord._meta.verbose_name),
                 m2m_fields=["peers_present", "staff_present"],
@@ -95,14 +124,62 @@ def session_history(plan: ActivityPlan) -> list:
         )
         entries.append(
             audit_entries(
-                Attendance.history.filter(record_id=record.pk).select_related(
-                    "history_user__person", "person"
-                ),
+                versions(Attendance.history.filter(record_id=record.pk).select_related("person")),
                 model=Attendance,
                 subject=lambda r: str(r.person or r.walk_in_name),
             )
         )
     return merge(*entries)
+
+
+@dataclass
+class AttendanceChange:
+    name: str
+    added: bool
+    when: object
+    who: str
+    reason: str
+
+
+def attendance_changes(plan: ActivityPlan, *, user=None) -> list[AttendanceChange]:
+    """Consumers added to or removed from the participant list with a reason (a change
+    after the cycle was accepted), newest first; a peer does not see staff's reasons."""
+    record = session_record(plan)
+    if record is None:
+        return []
+    rows = _hide_staff_reasons(
+        user,
+        list(
+            Attendance.history.filter(record_id=record.pk)
+            .exclude(history_change_reason__isnull=True)
+            .exclude(history_change_reason="")
+            .select_related("person", "history_user__person")
+            .order_by("-history_date", "-history_id")
+        ),
+    )
+    changes = []
+    for row in rows:
+        added = row.history_type == "+"
+        if not added and row.voided_at is None:
+            continue
+        who = row.history_user
+        changes.append(
+            AttendanceChange(
+                name=row.person.name if row.person_id else row.walk_in_name,
+                added=added,
+                when=row.history_date,
+                who=str(who) if who else "",
+                reason=row.history_change_reason or "",
+            )
+        )
+    return changes
+
+
+def void_reason_visible(user, plan: ActivityPlan) -> bool:
+    """A peer sees a voiding's reason only when a peer wrote it."""
+    if not user.is_peer:
+        return True
+    return plan.voided_by is not None and plan.voided_by.is_peer
 
 
 def user_communities(user) -> QuerySet:

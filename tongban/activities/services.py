@@ -10,11 +10,13 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongban.core.concurrency import check_version
+from tongban.registry.models import Enrolment
 from tongban.submissions.locking import require_reason_if_locked
 
 from . import rules
@@ -35,28 +37,223 @@ def _ended_message(community) -> str:
     return _("The program ended on %(date)s.") % {"date": community.program.ended_on.isoformat()}
 
 
-def _validate_plan(community, fields: dict[str, Any], assisting_peers: list) -> None:
-    errors: dict[str, str] = {}
-    if fields["venue"].community_id != community.pk:
-        errors["venue"] = _("Choose a venue of this community.")
-    if fields["planned_end"] <= fields["planned_start"]:
-        errors["planned_end"] = _("The end must be after the start.")
-    topic = fields.get("topic")
-    if topic is not None and topic.category != fields["category"]:
-        errors["topic"] = _("This topic belongs to another category.")
-    day = fields["planned_on"]
+Errors = dict[str, list[str]]
+
+# Back-entry types one date and one pair of times: the process form takes the plan's.
+PLAN_TIMES = {"held_on": "planned_on", "started_at": "planned_start", "ended_at": "planned_end"}
+
+
+def _add(errors: Errors, field: str | None, message) -> None:
+    messages = errors.setdefault(field or NON_FIELD_ERRORS, [])
+    if str(message) not in [str(m) for m in messages]:
+        messages.append(message)
+
+
+def _reason_errors(errors: Errors, community, days: Iterable[date | None], reason: str) -> str:
+    """Ask for the change reason (in the same round as every other error)."""
+    for day in days:
+        if day is None:
+            continue
+        try:
+            reason = require_reason_if_locked(community=community, day=day, reason=reason or "")
+        except ValidationError as error:
+            for message in error.error_dict["change_reason"]:
+                _add(errors, "change_reason", message.message)
+            break
+    return (reason or "").strip()
+
+
+def _duration_errors(errors: Errors, start, end, confirmed: bool, *, fields, planned) -> int | None:
+    """End after start; outside the 40-120 minute norm, a ticked confirmation."""
+    if start is None or end is None:
+        return None
+    minutes = minutes_between(start, end)
+    if minutes <= 0:
+        _add(errors, fields[1], _("The end time must be after the start time."))
+    elif not (USUAL_MINUTES[0] <= minutes <= USUAL_MINUTES[1]) and not confirmed:
+        values = {"minutes": minutes, "low": USUAL_MINUTES[0], "high": USUAL_MINUTES[1]}
+        if planned:
+            message = _(
+                "The session is planned for %(minutes)d minutes; sessions usually last "
+                "%(low)d to %(high)d. Tick the box below to confirm."
+            )
+        else:
+            message = _(
+                "The session lasted %(minutes)d minutes; sessions usually last %(low)d to "
+                "%(high)d. Tick the box below to confirm."
+            )
+        _add(errors, fields[1], message % values)
+        _add(errors, "duration_confirmed", _("Confirm the duration."))
+    return minutes
+
+
+def _date_errors(errors: Errors, community, field: str, day: date | None) -> None:
+    if day is None:
+        return
     if day < community.program.started_on:
-        errors["planned_on"] = _("This date is before the program started.")
+        _add(errors, field, _("This date is before the program started."))
     elif _after_program(community, day):
-        errors["planned_on"] = _ended_message(community)
-    lead = fields["lead_peer"]
-    if not rules.peers_ready_to_lead(community, day).filter(pk=lead.pk).exists():
-        errors["lead_peer"] = _("This peer is not ready to lead a session in this community.")
-    in_service = set(rules.peers_in_service(community, day).values_list("pk", flat=True))
-    if any(peer.pk == lead.pk for peer in assisting_peers):
-        errors["assisting_peers"] = _("The lead peer cannot also be an assisting peer.")
-    elif any(peer.pk not in in_service for peer in assisting_peers):
-        errors["assisting_peers"] = _("Only peers in service in this community can assist.")
+        _add(errors, field, _ended_message(community))
+
+
+def plan_errors(
+    *,
+    community,
+    fields: dict[str, Any],
+    assisting_peers: Iterable = (),
+    duration_confirmed: bool = False,
+    change_reason: str = "",
+    plan: ActivityPlan | None = None,
+) -> Errors:
+    """Every rule of the Activity Plan Form at once, on whatever `fields` hold.
+
+    The form calls it with the fields that passed its own checks, so one round shows
+    every error; the services call it again with everything before writing.
+    """
+    errors: Errors = {}
+    venue = fields.get("venue")
+    if venue is not None and venue.community_id != community.pk:
+        _add(errors, "venue", _("Choose a venue of this community."))
+    _duration_errors(
+        errors,
+        fields.get("planned_start"),
+        fields.get("planned_end"),
+        duration_confirmed,
+        fields=("planned_start", "planned_end"),
+        planned=True,
+    )
+    topic = fields.get("topic")
+    if topic is not None and fields.get("category") and topic.category != fields["category"]:
+        _add(errors, "topic", _("This topic belongs to another category."))
+    day = fields.get("planned_on")
+    _date_errors(errors, community, "planned_on", day)
+    lead = fields.get("lead_peer")
+    assisting_peers = list(assisting_peers)
+    if day is not None:
+        people = [p for p in [lead, *assisting_peers] if p is not None]
+        standing = rules.standings(community, Enrolment.Role.PEER, [p.pk for p in people])
+        if (
+            lead is not None
+            and not rules.peers_ready_to_lead(community, day).filter(pk=lead.pk).exists()
+        ):
+            _add(
+                errors,
+                "lead_peer",
+                rules.why_not(lead, standing.get(lead.pk), Enrolment.Role.PEER, day)
+                or _("This peer is not ready to lead a session in this community."),
+            )
+        if lead is not None and any(peer.pk == lead.pk for peer in assisting_peers):
+            _add(errors, "assisting_peers", _("The lead peer cannot also be an assisting peer."))
+        for peer in assisting_peers:
+            if lead is not None and peer.pk == lead.pk:
+                continue
+            reason = rules.why_not(peer, standing.get(peer.pk), Enrolment.Role.PEER, day)
+            if reason:
+                _add(errors, "assisting_peers", reason)
+    days = [plan.session_date, day] if plan is not None else [day]
+    _reason_errors(errors, community, days, change_reason)
+    return errors
+
+
+def record_errors(
+    *,
+    plan: ActivityPlan,
+    fields: dict[str, Any],
+    peers_present: Iterable = (),
+    staff_present: Iterable = (),
+    consumers: Iterable = (),
+    walk_in: dict[str, Any] | None = None,
+    duration_confirmed: bool = False,
+    change_reason: str = "",
+    record: ActivityRecord | None = None,
+    plan_peer_ids: Iterable[int] | None = None,
+    check_reason: bool = True,
+) -> Errors:
+    """Every rule of the Activity Process Form and the Participant List at once.
+
+    Like plan_errors: the form calls it with what passed its own checks, the service
+    with everything. `plan` may be unsaved (back-entry): then `plan_peer_ids` names the
+    peers planned on the same page.
+    """
+    community = plan.community
+    errors: Errors = {}
+    held_on = fields.get("held_on")
+    if held_on is not None and held_on > timezone.localdate():
+        _add(errors, "held_on", _("A session cannot be recorded before it happens."))
+    else:
+        _date_errors(errors, community, "held_on", held_on)
+    _duration_errors(
+        errors,
+        fields.get("started_at"),
+        fields.get("ended_at"),
+        duration_confirmed,
+        fields=("started_at", "ended_at"),
+        planned=False,
+    )
+    peers_present, consumers = list(peers_present), list(consumers)
+    if plan_peer_ids is None:
+        plan_peer_ids = (
+            [plan.lead_peer_id, *plan.assisting_peers.values_list("pk", flat=True)]
+            if plan.pk
+            else []
+        )
+    if held_on is not None:
+        allowed_peers = (
+            set(rules.peers_in_service(community, held_on).values_list("pk", flat=True))
+            | set(plan_peer_ids)
+            | (set(record.peers_present.values_list("pk", flat=True)) if record else set())
+        )
+        refused = [p for p in peers_present if p.pk not in allowed_peers]
+        if refused:
+            standing = rules.standings(community, Enrolment.Role.PEER, [p.pk for p in refused])
+            for peer in refused:
+                _add(
+                    errors,
+                    "peers_present",
+                    rules.why_not(peer, standing.get(peer.pk), Enrolment.Role.PEER, held_on)
+                    or _("Only peers of this community can be recorded."),
+                )
+        already = set()
+        if record is not None:
+            already = set(
+                record.attendances.current()
+                .filter(person__isnull=False)
+                .values_list("person_id", flat=True)
+            )
+        allowed_consumers = (
+            set(rules.consumers_in_service(community, held_on).values_list("pk", flat=True))
+            | already
+        )
+        refused = [c for c in consumers if c.pk not in allowed_consumers]
+        if refused:
+            standing = rules.standings(community, Enrolment.Role.CONSUMER, [c.pk for c in refused])
+            for consumer in refused:
+                _add(
+                    errors,
+                    "consumers",
+                    rules.why_not(
+                        consumer, standing.get(consumer.pk), Enrolment.Role.CONSUMER, held_on
+                    )
+                    or _("Only consumers of this community can be ticked; add others as walk-ins."),
+                )
+    staff_present = list(staff_present)
+    if staff_present:
+        allowed_staff = set(rules.staff_of(community).values_list("pk", flat=True))
+        if any(u.pk not in allowed_staff for u in staff_present):
+            _add(errors, "staff_present", _("Only staff of this community can be recorded."))
+    if walk_in and (walk_in.get("name") or "").strip():
+        if not (walk_in.get("community") or "").strip():
+            _add(errors, "walk_in_community", _("Say which community the walk-in comes from."))
+        if not (walk_in.get("note") or "").strip():
+            _add(errors, "walk_in_note", _("Add a note: why did they join this session?"))
+    if check_reason:
+        # Both the day the session counts on now and the day it will count on afterwards.
+        current_day = record.held_on if record is not None else plan.planned_on
+        _reason_errors(errors, community, [current_day, held_on], change_reason)
+    return errors
+
+
+def _raise(errors: Errors) -> None:
     if errors:
         raise ValidationError(errors)
 
@@ -76,14 +273,21 @@ def plan_create(
     community,
     fields: dict[str, Any],
     assisting_peers: Iterable = (),
+    duration_confirmed: bool = False,
     change_reason: str = "",
 ) -> ActivityPlan:
     """Fewer than two peers is allowed; the pages warn and the reports count it."""
     assisting_peers = list(assisting_peers)
-    _validate_plan(community, fields, assisting_peers)
-    reason = require_reason_if_locked(
-        community=community, day=fields["planned_on"], reason=change_reason
+    _raise(
+        plan_errors(
+            community=community,
+            fields=fields,
+            assisting_peers=assisting_peers,
+            duration_confirmed=duration_confirmed,
+            change_reason=change_reason,
+        )
     )
+    reason = change_reason.strip()
     # Serialise entries for one community, so that a double submit finds the first one.
     type(community).objects.select_for_update().filter(pk=community.pk).first()
     same = (
@@ -113,20 +317,34 @@ def plan_update(
     by,
     fields: dict[str, Any],
     assisting_peers: Iterable = (),
+    duration_confirmed: bool = False,
     change_reason: str = "",
+    version: int | None = None,
 ) -> ActivityPlan:
-    plan = ActivityPlan.objects.select_for_update().get(pk=plan.pk)
+    """`version`: the plan's version the form was opened on (core.concurrency); a save
+    from an older version raises EditConflict and writes nothing."""
+    plan = (
+        ActivityPlan.objects.select_for_update()
+        .select_related("community__program")
+        .get(pk=plan.pk)
+    )
+    check_version(plan, version)
     if plan.is_voided:
         raise ValidationError(_("This session was voided and cannot change."))
-    reason = require_reason_if_locked(
-        community=plan.community, day=plan.session_date, reason=change_reason
-    )
-    require_reason_if_locked(community=plan.community, day=fields["planned_on"], reason=reason)
     assisting_peers = list(assisting_peers)
-    _validate_plan(plan.community, fields, assisting_peers)
+    _raise(
+        plan_errors(
+            community=plan.community,
+            fields=fields,
+            assisting_peers=assisting_peers,
+            duration_confirmed=duration_confirmed,
+            change_reason=change_reason,
+            plan=plan,
+        )
+    )
     for name, value in fields.items():
         setattr(plan, name, value)
-    plan._change_reason = reason
+    plan._change_reason = change_reason.strip()
     plan.save()
     if {p.pk for p in assisting_peers} != set(plan.assisting_peers.values_list("pk", flat=True)):
         plan.assisting_peers.set(assisting_peers)
@@ -146,84 +364,48 @@ def record_save(
     walk_in: dict[str, Any] | None = None,
     duration_confirmed: bool = False,
     change_reason: str = "",
+    version: int | None = None,
 ) -> ActivityRecord:
     """Save the Activity Process Form and the Participant List of a session together.
 
     `consumers` are the ticked consumers; attendances no longer ticked are voided
     (the participant list keeps its history). `walk_in` adds one consumer from another
-    community by name, with their community and a note.
+    community by name, with their community and a note. `version` is the record's
+    version the form was opened on, 0 for a form opened before any record existed: a
+    save from an older version raises EditConflict and writes nothing.
     """
     plan = (
         ActivityPlan.objects.select_for_update()
         .select_related("community__program")
         .get(pk=plan.pk)
     )
+    record = ActivityRecord.objects.filter(plan=plan).first()
+    if version is not None and record is not None:
+        check_version(record, version)
     if plan.is_voided:
         raise ValidationError(_("This session was voided and cannot change."))
-    community = plan.community
-    record = ActivityRecord.objects.filter(plan=plan).first()
-    # Both the day the session counts on now and the day it will count on afterwards.
-    current_day = record.held_on if record is not None else plan.planned_on
-    reason = require_reason_if_locked(community=community, day=current_day, reason=change_reason)
-    reason = require_reason_if_locked(community=community, day=fields["held_on"], reason=reason)
-
-    errors: dict[str, str] = {}
-    held_on = fields["held_on"]
-    if held_on > timezone.localdate():
-        errors["held_on"] = _("A session cannot be recorded before it happens.")
-    elif held_on < community.program.started_on:
-        errors["held_on"] = _("This date is before the program started.")
-    elif _after_program(community, held_on):
-        errors["held_on"] = _ended_message(community)
-    minutes = minutes_between(fields["started_at"], fields["ended_at"])
-    if minutes <= 0:
-        errors["ended_at"] = _("The end time must be after the start time.")
-    elif not (USUAL_MINUTES[0] <= minutes <= USUAL_MINUTES[1]) and not duration_confirmed:
-        errors["ended_at"] = _(
-            "The session lasted %(minutes)d minutes; sessions usually last %(low)d to "
-            "%(high)d. Tick the box below to confirm."
-        ) % {"minutes": minutes, "low": USUAL_MINUTES[0], "high": USUAL_MINUTES[1]}
-        errors["duration_confirmed"] = _("Confirm the duration.")
     peers_present = list(peers_present)
     staff_present = list(staff_present)
     consumers = list(consumers)
-    if not errors:
-        allowed_peers = set(
-            rules.peers_in_service(community, held_on).values_list("pk", flat=True)
-        ) | {plan.lead_peer_id, *plan.assisting_peers.values_list("pk", flat=True)}
-        if any(p.pk not in allowed_peers for p in peers_present):
-            errors["peers_present"] = _("Only peers of this community can be recorded.")
-        allowed_staff = set(rules.staff_of(community).values_list("pk", flat=True))
-        if any(u.pk not in allowed_staff for u in staff_present):
-            errors["staff_present"] = _("Only staff of this community can be recorded.")
-        already = set()
-        if record is not None:
-            already = set(
-                record.attendances.current()
-                .filter(person__isnull=False)
-                .values_list("person_id", flat=True)
-            )
-        allowed_consumers = (
-            set(rules.consumers_in_service(community, held_on).values_list("pk", flat=True))
-            | already
+    _raise(
+        record_errors(
+            plan=plan,
+            fields=fields,
+            peers_present=peers_present,
+            staff_present=staff_present,
+            consumers=consumers,
+            walk_in=walk_in,
+            duration_confirmed=duration_confirmed,
+            change_reason=change_reason,
+            record=record,
         )
-        if any(c.pk not in allowed_consumers for c in consumers):
-            errors["consumers"] = _(
-                "Only consumers of this community can be ticked; add others as walk-ins."
-            )
-    if walk_in and walk_in.get("name"):
-        if not (walk_in.get("community") or "").strip():
-            errors["walk_in_community"] = _("Say which community the walk-in comes from.")
-        if not (walk_in.get("note") or "").strip():
-            errors["walk_in_note"] = _("Add a note: why did they join this session?")
-    if errors:
-        raise ValidationError(errors)
-
+    )
+    reason = change_reason.strip()
     if record is None:
         record = ActivityRecord(plan=plan, created_by=by)
     for name, value in fields.items():
         setattr(record, name, value)
-    record.duration_minutes = minutes
+    record.duration_minutes = minutes_between(fields["started_at"], fields["ended_at"])
     record._change_reason = reason
     record.save()
     record.peers_present.set(peers_present)
@@ -249,18 +431,22 @@ def _sync_attendance(record, consumers, keep_walk_ins, walk_in, *, by, reason: s
         with transaction.atomic():  # a double submit loses the race to the constraint
             for person in consumers:
                 if person.pk not in present:
-                    Attendance.objects.create(record=record, person=person)
+                    attendance = Attendance(record=record, person=person)
+                    attendance._change_reason = reason
+                    attendance.save()
     except IntegrityError as error:
         raise ValidationError(
             _("The participant list was saved at the same time elsewhere. Reload and retry.")
         ) from error
-    if walk_in and walk_in.get("name"):
-        Attendance.objects.create(
+    if walk_in and (walk_in.get("name") or "").strip():
+        attendance = Attendance(
             record=record,
             walk_in_name=walk_in["name"].strip(),
             walk_in_community=walk_in["community"].strip(),
             note=walk_in["note"].strip(),
         )
+        attendance._change_reason = reason
+        attendance.save()
 
 
 @transaction.atomic
@@ -313,12 +499,52 @@ def session_back_enter(
     duration_confirmed: bool = False,
     change_reason: str = "",
 ) -> ActivityPlan:
-    """Type in a session filled in on paper: its plan and its process form, or neither."""
+    """Type in a session filled in on paper: its plan and its process form, or neither.
+
+    The paper session is typed with one date and one pair of times: the process form
+    takes the plan's (`record_fields` need not hold held_on, started_at, ended_at).
+    Every error of both forms is raised at once, under the plan's field names for the
+    date and times; `duration_confirmed` confirms the one duration.
+    """
+    assisting_peers = list(assisting_peers)
+    peers_present, staff_present, consumers = (
+        list(peers_present),
+        list(staff_present),
+        list(consumers),
+    )
+    record_fields = {
+        **record_fields,
+        **{name: plan_fields.get(source) for name, source in PLAN_TIMES.items()},
+    }
+    errors = plan_errors(
+        community=community,
+        fields=plan_fields,
+        assisting_peers=assisting_peers,
+        duration_confirmed=duration_confirmed,
+        change_reason=change_reason,
+    )
+    lead = plan_fields.get("lead_peer")
+    record_problems = record_errors(
+        plan=ActivityPlan(community=community, planned_on=plan_fields.get("planned_on")),
+        fields=record_fields,
+        peers_present=peers_present,
+        staff_present=staff_present,
+        consumers=consumers,
+        walk_in=walk_in,
+        duration_confirmed=True,  # the plan's check covers the same times
+        plan_peer_ids=[p.pk for p in [lead, *assisting_peers] if p is not None],
+        check_reason=False,  # the plan's check covers the same day
+    )
+    for name, messages in record_problems.items():
+        for message in messages:
+            _add(errors, PLAN_TIMES.get(name, name), message)
+    _raise(errors)
     plan = plan_create(
         by=by,
         community=community,
         fields=plan_fields,
         assisting_peers=assisting_peers,
+        duration_confirmed=duration_confirmed,
         change_reason=change_reason,
     )
     record_save(
@@ -329,7 +555,7 @@ def session_back_enter(
         staff_present=staff_present,
         consumers=consumers,
         walk_in=walk_in,
-        duration_confirmed=duration_confirmed,
+        duration_confirmed=True,
         change_reason=change_reason,
     )
     return plan

@@ -11,7 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tongban.core.concurrency import EditConflict
 from tongban.core.forms_util import apply_validation_error
+from tongban.core.ids import id_or_404
 from tongban.core.permissions import (
     can_back_enter,
     can_manage_topics,
@@ -57,9 +59,7 @@ def _chosen_community(request: HttpRequest):
     communities = selectors.user_communities(request.user)
     chosen = request.GET.get("community") or request.POST.get("community")
     if chosen:
-        if not str(chosen).isdigit():
-            raise Http404
-        return get_object_or_404(communities, pk=chosen), communities
+        return get_object_or_404(communities, pk=id_or_404(chosen)), communities
     if len(communities) == 1:
         return communities[0], communities
     return None, communities
@@ -92,6 +92,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 community=community,
                 fields=form.plan_fields(),
                 assisting_peers=form.cleaned_data["assisting_peers"],
+                duration_confirmed=form.cleaned_data.get("duration_confirmed", False),
                 change_reason=form.cleaned_data.get("change_reason", ""),
             )
         except services.SessionAlreadyEntered as error:
@@ -104,14 +105,18 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "activities/plan_form.html",
-        {"form": form, "community": community, "starters": selectors.starter_topics()},
+        {
+            "form": form,
+            "community": community,
+            "starters": selectors.starter_topics(),
+            "usual_minutes": USUAL_MINUTES,
+        },
     )
 
 
 def _refused(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict") and "change_reason" in error.error_dict:
-        form.show_change_reason()
     apply_validation_error(form, error)
+    form._after_errors()
 
 
 def _already_entered(request: HttpRequest, error) -> HttpResponse:
@@ -141,7 +146,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attendances": selectors.session_attendances(plan),
             "peers_present": record.peers_present.all() if record else [],
             "staff_present": record.staff_present.all() if record else [],
-            "history": selectors.session_history(plan),
+            "history": selectors.session_history(plan, user=request.user),
+            "attendance_changes": selectors.attendance_changes(plan, user=request.user),
+            "void_reason_visible": selectors.void_reason_visible(request.user, plan),
             "can_record": can_record_sessions(request.user) and not plan.is_voided,
             "locked": is_locked(community=plan.community, day=plan.session_date),
             "usual_minutes": USUAL_MINUTES,
@@ -156,12 +163,17 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if plan.is_voided:
         raise Http404
     locked = is_locked(community=plan.community, day=plan.session_date)
-    form = PlanForm(
-        request.POST or None,
-        instance=ActivityPlan.objects.get(pk=plan.pk),
-        community=plan.community,
-        locked=locked,
-    )
+
+    def plan_form(data=None):
+        return PlanForm(
+            data,
+            instance=ActivityPlan.objects.get(pk=plan.pk),
+            community=plan.community,
+            locked=locked,
+        )
+
+    form = plan_form(request.POST or None)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(
@@ -169,8 +181,13 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 fields=form.plan_fields(),
                 assisting_peers=form.cleaned_data["assisting_peers"],
+                duration_confirmed=form.cleaned_data.get("duration_confirmed", False),
                 change_reason=form.cleaned_data.get("change_reason", ""),
+                version=form.cleaned_data.get("version"),
             )
+        except EditConflict as error:
+            # Their version, to redo the changes on: a fresh form of what is saved now.
+            conflict, form = error.messages[0], plan_form()
         except ValidationError as error:
             _refused(form, error)
         else:
@@ -179,7 +196,14 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "activities/plan_form.html",
-        {"form": form, "community": plan.community, "plan": plan, "locked": locked},
+        {
+            "form": form,
+            "community": plan.community,
+            "plan": plan,
+            "locked": locked,
+            "conflict": conflict,
+            "usual_minutes": USUAL_MINUTES,
+        },
     )
 
 
@@ -190,39 +214,9 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.session_get(request.user, pk)
     if plan.is_voided:
         raise Http404
-    record = selectors.session_record(plan)
     locked = is_locked(community=plan.community, day=plan.session_date)
-    attendances = list(selectors.session_attendances(plan))
-    walk_ins = [a for a in attendances if a.is_walk_in]
-    if record is None:
-        instance = ActivityRecord(plan=plan)
-        initial = {
-            "held_on": plan.planned_on,
-            "started_at": plan.planned_start,
-            "ended_at": plan.planned_end,
-            "format": plan.format,
-            "theme": plan.theme,
-            "peers_present": [
-                plan.lead_peer_id,
-                *plan.assisting_peers.values_list("pk", flat=True),
-            ],
-        }
-    else:
-        instance = ActivityRecord.objects.get(pk=record.pk)
-        initial = {
-            "peers_present": list(record.peers_present.values_list("pk", flat=True)),
-            "staff_present": list(record.staff_present.values_list("pk", flat=True)),
-            "consumers": [a.person_id for a in attendances if a.person_id],
-            "keep_walk_ins": [a.pk for a in walk_ins],
-        }
-    form = RecordForm(
-        request.POST or None,
-        instance=instance,
-        initial=initial,
-        plan=plan,
-        walk_ins=walk_ins,
-        locked=locked,
-    )
+    form = _record_form(plan, request.POST or None, locked=locked)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.record_save(
@@ -236,7 +230,12 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 walk_in=form.walk_in(),
                 duration_confirmed=form.cleaned_data["duration_confirmed"],
                 change_reason=form.cleaned_data.get("change_reason", ""),
+                version=form.cleaned_data.get("version"),
             )
+        except EditConflict as error:
+            # Their version, to redo the changes on: a fresh form of what is saved now.
+            plan = selectors.session_get(request.user, pk)
+            conflict, form = error.messages[0], _record_form(plan, None, locked=locked)
         except ValidationError as error:
             _refused(form, error)
         else:
@@ -250,11 +249,44 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "plan": plan,
-            "record": record,
+            "record": selectors.session_record(plan),
             "locked": locked,
-            "ask_duration": "duration_confirmed" in form.errors
-            or form.data.get("duration_confirmed"),
+            "conflict": conflict,
         },
+    )
+
+
+def _record_form(plan: ActivityPlan, data, *, locked: bool) -> RecordForm:
+    """The process form of the session as saved now; a first one starts from the plan."""
+    record = selectors.session_record(plan)
+    attendances = list(selectors.session_attendances(plan))
+    walk_ins = [a for a in attendances if a.is_walk_in]
+    if record is None:
+        instance = ActivityRecord(plan=plan)
+        initial = {
+            "held_on": plan.planned_on,
+            "started_at": plan.planned_start,
+            "ended_at": plan.planned_end,
+            "format": plan.format,
+            "theme": plan.theme,
+            "warm_up": plan.warm_up_plan,
+            "main_activity": plan.main_plan,
+            "close": plan.close_plan,
+            "peers_present": [
+                plan.lead_peer_id,
+                *plan.assisting_peers.values_list("pk", flat=True),
+            ],
+        }
+    else:
+        instance = ActivityRecord.objects.get(pk=record.pk)
+        initial = {
+            "peers_present": list(instance.peers_present.values_list("pk", flat=True)),
+            "staff_present": list(instance.staff_present.values_list("pk", flat=True)),
+            "consumers": [a.person_id for a in attendances if a.person_id],
+            "keep_walk_ins": [a.pk for a in walk_ins],
+        }
+    return RecordForm(
+        data, instance=instance, initial=initial, plan=plan, walk_ins=walk_ins, locked=locked
     )
 
 
@@ -284,12 +316,18 @@ def back_entry(request: HttpRequest) -> HttpResponse:
     if community is None:
         return _choose_community(request, communities)
     data = request.POST or None
-    plan_form = PlanForm(data, community=community, prefix="plan")
+    plan_form = PlanForm(data, community=community, prefix="plan", back_entry=True)
     blank_plan = ActivityPlan(community=community)
     record_form = RecordForm(
-        data, instance=ActivityRecord(plan=blank_plan), plan=blank_plan, prefix="record"
+        data,
+        instance=ActivityRecord(plan=blank_plan),
+        plan=blank_plan,
+        prefix="record",
+        plan_form=plan_form,
     )
-    if request.method == "POST" and plan_form.is_valid() and record_form.is_valid():
+    # Both forms are checked in one round (the record form checks against the plan's day).
+    valid = request.method == "POST" and all([plan_form.is_valid(), record_form.is_valid()])
+    if valid and not plan_form.errors:
         try:
             plan = services.session_back_enter(
                 by=request.user,
@@ -301,7 +339,7 @@ def back_entry(request: HttpRequest) -> HttpResponse:
                 staff_present=record_form.cleaned_data["staff_present"],
                 consumers=record_form.cleaned_data["consumers"],
                 walk_in=record_form.walk_in(),
-                duration_confirmed=record_form.cleaned_data["duration_confirmed"],
+                duration_confirmed=plan_form.cleaned_data.get("duration_confirmed", False),
                 change_reason=plan_form.cleaned_data.get("change_reason", ""),
             )
         except services.SessionAlreadyEntered as error:
@@ -329,8 +367,11 @@ def _split_errors(error: ValidationError, plan_form, record_form) -> None:
         return
     if "change_reason" in error.error_dict:
         plan_form.show_change_reason()
+    if "duration_confirmed" in error.error_dict:
+        plan_form.show_duration_confirmation()
     for field, errors in error.error_dict.items():
-        if field == "change_reason":
+        field = services.PLAN_TIMES.get(field, field)
+        if field in ("change_reason", "duration_confirmed"):
             plan_form.add_error(field, errors)
         elif field in record_form.fields:
             record_form.add_error(field, errors)

@@ -25,3 +25,27 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PrivatePagesMiddleware:
+    """Pages hold health data: no browser or proxy may keep a copy (a shared computer keeps
+    nothing after sign-out), and the browser's devices stay off.
+
+    Static files never get here: WhiteNoise answers them earlier in MIDDLEWARE, so they
+    are still cached. Every page the app renders is marked `no-store, private`, whether
+    or not the user is signed in (the sign-in page carries a CSRF token, and a page
+    rendered for a signed-in user may be answered after the session ended).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.permissions_policy = getattr(settings, "PERMISSIONS_POLICY", "")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers["Cache-Control"] = "no-store, private"
+        response.headers.setdefault("Pragma", "no-cache")
+        response.headers.setdefault("Expires", "0")
+        if self.permissions_policy:
+            response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        return response

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongban.registry.models import Community
 
-from . import selectors
+from . import rules, selectors
 from .models import EmergencyEvent, Status
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -42,11 +42,19 @@ class EmergencyForm(forms.Form):
     occurred_at = forms.DateTimeField(
         label=_("when it happened"), input_formats=[DATETIME_LOCAL], widget=DateTimeLocalInput()
     )
-    people_involved = forms.ModelMultipleChoiceField(
+    # Choices (grouped when filed from a session) and walk-ins are set per form.
+    people_involved = forms.TypedMultipleChoiceField(
         label=_("people involved"),
-        queryset=None,
+        coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    walk_ins = forms.TypedMultipleChoiceField(
+        label=_("walk-ins at this session"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their names are added to the note below."),
     )
     involved_note = forms.CharField(
         label=_("anyone else involved"),
@@ -67,16 +75,6 @@ class EmergencyForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    # Shown only when the day falls in an accepted six-weekly submission (see show_reason).
-    change_reason = forms.CharField(
-        label=_("reason for the late entry"),
-        required=False,
-        max_length=2000,
-        widget=forms.HiddenInput,
-        help_text=_(
-            "This day belongs to an accepted six-weekly submission: say why it is added now."
-        ),
-    )
 
     def __init__(self, *args, user, community: Community, session=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,17 +85,57 @@ class EmergencyForm(forms.Form):
             del self.fields["session"]
         else:
             self.fields["session"].queryset = selectors.recent_sessions(user, community)
-        self.fields["people_involved"].queryset = selectors.involvable_people(user, community)
+        self.people_groups = selectors.involved_choices(user, community, session=session)
+        people = self.fields["people_involved"]
+        if len(self.people_groups) == 1 and not self.people_groups[0][0]:
+            people.choices = self.people_groups[0][1]
+        else:
+            people.choices = self.people_groups
+        self._people = selectors.involvable_people(user, community, session=session)
+        self._walk_ins = {
+            attendance.pk: attendance for attendance in selectors.session_walk_ins(session)
+        }
+        if self._walk_ins:
+            self.fields["walk_ins"].choices = [
+                (pk, selectors.walk_in_label(attendance))
+                for pk, attendance in self._walk_ins.items()
+            ]
+        else:
+            del self.fields["walk_ins"]
         if not self.is_bound:
+            if session is not None:
+                # The session's date and start time: an event is filed after the group.
+                moment = selectors.session_started_at(session)
+            else:
+                moment = timezone.now()
             self.initial.setdefault(
-                "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
+                "occurred_at", timezone.localtime(moment).replace(second=0, microsecond=0)
             )
-        if self.data.get(self.add_prefix("change_reason")):
-            self.show_reason()
 
-    def show_reason(self) -> None:
-        field = self.fields["change_reason"]
-        field.widget = forms.Textarea(attrs={"rows": 2})
+    def clean_occurred_at(self):
+        moment = self.cleaned_data["occurred_at"]
+        problem = rules.occurred_at_error(self.community, moment)
+        if problem:
+            raise forms.ValidationError(problem)
+        return moment
+
+    def clean_people_involved(self) -> list:
+        chosen = self.cleaned_data["people_involved"]
+        found = self._people.in_bulk(chosen)
+        if len(found) != len(set(chosen)):
+            raise forms.ValidationError(_("Choose people of this community."))
+        return [found[pk] for pk in dict.fromkeys(chosen)]
+
+    def clean_walk_ins(self) -> list:
+        return [self._walk_ins[pk] for pk in dict.fromkeys(self.cleaned_data["walk_ins"])]
+
+    def people_involved_groups(self) -> list[tuple[str, list]]:
+        """The checkboxes of "people involved" under their headings, for the template."""
+        widgets = iter(self["people_involved"].subwidgets)
+        return [
+            (heading, [next(widgets) for _option in options])
+            for heading, options in self.people_groups
+        ]
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
@@ -106,12 +144,12 @@ class EmergencyForm(forms.Form):
             "session": self.fixed_session or data.get("session"),
             "kind": data["kind"],
             "occurred_at": data["occurred_at"],
-            "people_involved": list(data["people_involved"]),
+            "people_involved": data["people_involved"],
+            "walk_ins": data.get("walk_ins", []),
             "involved_note": data["involved_note"],
             "description": data["description"],
             "actions_taken": data["actions_taken"],
             "emergency_services_called": data["emergency_services_called"],
-            "change_reason": data["change_reason"],
         }
 
 

@@ -185,6 +185,13 @@ class EmergencyEvent(VoidableModel):
         return str(self.status.label)
 
     @property
+    def escalates_at(self) -> datetime | None:
+        """When an unacknowledged event goes to the psychiatrist (reported_at + 24 hours)."""
+        if self.reported_at is None:
+            return None
+        return self.reported_at + ESCALATE_AFTER
+
+    @property
     def is_open(self) -> bool:
         return self.status in (Status.AWAITING, Status.ESCALATED, Status.ACKNOWLEDGED)
 

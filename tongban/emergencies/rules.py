@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tongban.accounts.models import Role, User
 from tongban.core import scope
+
+# Phones' clocks run a little ahead of the server's: "just now" must not count as future.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def _active(user) -> bool:
@@ -59,3 +67,47 @@ def psychiatrists() -> QuerySet:
 
 def managers() -> QuerySet:
     return User.objects.filter(is_active=True, role=Role.PROJECT_MANAGER).order_by("pk")
+
+
+def occurred_at_error(community, moment: datetime, *, now: datetime | None = None) -> str | None:
+    """Why an event cannot have happened at `moment` in the community, or None.
+
+    The form and the service both ask here: an event outside the program's dates would
+    fall in no six-weekly cycle and never reach the manager's review.
+    """
+    now = now or timezone.now()
+    program = community.program
+    if moment > now + CLOCK_SKEW:
+        return _("The time cannot be in the future.")
+    day = timezone.localdate(moment)
+    if day < program.started_on:
+        return _("This date is before the program started (%(date)s).") % {
+            "date": program.started_on.isoformat()
+        }
+    if program.ended_on is not None and day > program.ended_on:
+        return _("This date is after the program ended (%(date)s).") % {
+            "date": program.ended_on.isoformat()
+        }
+    return None
+
+
+@dataclass(frozen=True)
+class Responders:
+    """Who hears of a new event in a community, and why them."""
+
+    users: list = field(default_factory=list)
+    # The community has an active community doctor (else the users are the fallback).
+    has_doctor: bool = False
+
+
+def responders(community) -> Responders:
+    """The community's doctors, else the psychiatrists, else the project managers, so
+    that an event never lands in nobody's list (empty only when none of them exists)."""
+    doctors = list(doctors_of(community))
+    if doctors:
+        return Responders(users=doctors, has_doctor=True)
+    for recipients in (psychiatrists(), managers()):
+        found = list(recipients)
+        if found:
+            return Responders(users=found, has_doctor=False)
+    return Responders()

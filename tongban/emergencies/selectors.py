@@ -5,15 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from tongban.accounts.models import Role, User
+from tongban.activities import rules as activity_rules
 from tongban.activities import selectors as activity_selectors
-from tongban.activities.models import ActivityPlan, ActivityRecord
+from tongban.activities.models import ActivityPlan, ActivityRecord, Attendance
 from tongban.core import audit, scope
-from tongban.registry.models import Community, Enrolment, Person
+from tongban.registry.models import Community, Enrolment, EnrolmentStatusChange, Person
 
 from .models import EmergencyEvent, FollowUp
 
@@ -49,14 +66,194 @@ def emergency_get(user, pk: int) -> EmergencyEvent:
     )
 
 
-def involvable_people(user, community: Community) -> QuerySet:
-    """People the user may name as involved: those of the community within their scope."""
-    enrolled = Enrolment.objects.current().filter(community=community)
+def open_emergencies_for_home(user) -> QuerySet:
+    """The user's open events for a home page, in one query: escalated first, then those
+    awaiting acknowledgement (the oldest, closest to escalation, first), then the
+    acknowledged ones not yet closed. Voided and closed events are left out.
+
+    Each event has `community` (and the reporter) selected; `event.escalates_at` is
+    reported_at + ESCALATE_AFTER, for "time left before escalation" while it awaits
+    (`event.status` says which), and `event.reported_at` gives "how long ago".
+    """
+    rank = Case(
+        When(acknowledged_at__isnull=True, escalated_at__isnull=False, then=Value(0)),
+        When(acknowledged_at__isnull=True, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        EmergencyEvent.objects.visible_to(user)
+        .current()
+        .filter(closed_at__isnull=True)
+        .select_related("community", "reported_by__person")
+        .annotate(home_rank=rank)
+        .order_by("home_rank", "reported_at", "pk")
+    )
+
+
+def communities_without_doctor(user) -> QuerySet:
+    """The user's communities with no active community doctor account: their events go
+    to the psychiatrist (else the manager) instead. One query when evaluated."""
+    doctors = User.objects.filter(
+        is_active=True, role=Role.COMMUNITY_DOCTOR, communities=OuterRef("pk")
+    )
+    return scope.communities(user).filter(~Exists(doctors)).order_by("started_on", "name")
+
+
+def session_started_at(plan: ActivityPlan) -> datetime:
+    """When the session began, as the form's default event time: the process form's date
+    and start time when there is a current one, else the plan's."""
+    record = activity_selectors.session_record(plan)
+    if record is not None and not record.is_voided:
+        day, start = record.held_on, record.started_at
+    else:
+        day, start = plan.planned_on, plan.planned_start
+    return timezone.make_aware(datetime.combine(day, start))
+
+
+def _session_day(session: ActivityPlan | None) -> date:
+    return session.session_date if session is not None else timezone.localdate()
+
+
+def _current_record(session: ActivityPlan) -> ActivityRecord | None:
+    record = activity_selectors.session_record(session)
+    return record if record is not None and not record.is_voided else None
+
+
+def _session_people(session: ActivityPlan) -> tuple[list[int], list[int]]:
+    """Ids of the session's peers (lead, assisting, present) and ticked consumers, in
+    the order the form offers them (the lead first; names are sorted later)."""
+    peers = [session.lead_peer_id, *session.assisting_peers.values_list("pk", flat=True)]
+    consumers: list[int] = []
+    record = _current_record(session)
+    if record is not None:
+        peers += list(record.peers_present.values_list("pk", flat=True))
+        consumers = list(
+            record.attendances.current()
+            .filter(person__isnull=False)
+            .values_list("person_id", flat=True)
+        )
+    unique_peers = list(dict.fromkeys(peers))
+    return unique_peers, [pk for pk in dict.fromkeys(consumers) if pk not in unique_peers]
+
+
+def _rest_of_community(community: Community, day: date) -> QuerySet:
+    """The community's consumers and its peers in service on the day: a withdrawn or
+    on-leave peer is not offered (unless on the session's own forms)."""
+    consumers = Enrolment.objects.current().filter(
+        community=community, role=Enrolment.Role.CONSUMER
+    )
+    peers = activity_rules.peers_in_service(community, day)
+    return Person.objects.filter(
+        Q(pk__in=consumers.values("person_id")) | Q(pk__in=peers.values("pk"))
+    ).annotate(
+        serving_as_peer=ExpressionWrapper(
+            Q(pk__in=peers.values("pk")), output_field=BooleanField()
+        ),
+        enrolled_as_consumer=ExpressionWrapper(
+            Q(pk__in=consumers.values("person_id")), output_field=BooleanField()
+        ),
+    )
+
+
+def involvable_people(
+    user, community: Community, *, session: ActivityPlan | None = None
+) -> QuerySet:
+    """People the user may name as involved, always within the user's scope: the
+    session's peers and consumers (whatever their status now), and the community's
+    consumers and serving peers."""
+    session_ids: list[int] = []
+    if session is not None:
+        peers, consumers = _session_people(session)
+        session_ids = peers + consumers
+    rest = _rest_of_community(community, _session_day(session)).values("pk")
     return (
         Person.objects.visible_to(user)
-        .filter(pk__in=enrolled.values("person_id"))
+        .filter(Q(pk__in=session_ids) | Q(pk__in=rest))
         .order_by("name", "pk")
     )
+
+
+def _labelled(name: str, roles: list[str], status: str = "") -> str:
+    parts = [*roles, status] if status else roles
+    if not parts:
+        return name
+    return _("%(name)s (%(role)s)") % {"name": name, "role": pgettext("list", ", ").join(parts)}
+
+
+def involved_choices(
+    user, community: Community, *, session: ActivityPlan | None = None
+) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The form's "people involved": (heading, [(person id, label)]) groups.
+
+    From a session: its peers, then its ticked consumers, labelled by role and, when no
+    longer active, by status; then the rest of the community. Otherwise one group.
+    """
+    visible = Person.objects.visible_to(user)
+    peer_label, consumer_label = str(Enrolment.Role.PEER.label), str(Enrolment.Role.CONSUMER.label)
+    groups: list[tuple[str, list[tuple[int, str]]]] = []
+    session_ids: list[int] = []
+    if session is not None:
+        peers, consumers = _session_people(session)
+        session_ids = peers + consumers
+        people = visible.filter(pk__in=session_ids).in_bulk()
+        statuses = {
+            (row.person_id, row.role): row.current_status
+            for row in Enrolment.objects.current()
+            .filter(community=community, person_id__in=session_ids)
+            .with_status()
+        }
+
+        def option(pk: int, role: str, role_label: str) -> tuple[int, str]:
+            status = statuses.get((pk, role))
+            note = ""
+            if status and status != EnrolmentStatusChange.Status.ACTIVE:
+                note = str(EnrolmentStatusChange.Status(status).label)
+            return pk, _labelled(people[pk].name, [role_label], note)
+
+        lead = [pk for pk in peers[:1] if pk in people]
+        others = sorted((pk for pk in peers[1:] if pk in people), key=lambda pk: people[pk].name)
+        attendees = sorted((pk for pk in consumers if pk in people), key=lambda pk: people[pk].name)
+        options = [option(pk, Enrolment.Role.PEER, peer_label) for pk in lead + others]
+        options += [option(pk, Enrolment.Role.CONSUMER, consumer_label) for pk in attendees]
+        if options:
+            groups.append((str(_("At this session")), options))
+    rest = (
+        _rest_of_community(community, _session_day(session))
+        .filter(pk__in=visible.values("pk"))
+        .exclude(pk__in=session_ids)
+        .order_by("name", "pk")
+    )
+    options = []
+    for person in rest:
+        roles = [peer_label] if person.serving_as_peer else []
+        if person.enrolled_as_consumer:
+            roles.append(consumer_label)
+        options.append((person.pk, _labelled(person.name, roles)))
+    if options:
+        groups.append((str(_("Others of the community")) if groups else "", options))
+    return groups
+
+
+def session_walk_ins(session: ActivityPlan | None) -> list[Attendance]:
+    """Walk-ins on the session's Participant List: written by name, with no person record."""
+    if session is None:
+        return []
+    record = _current_record(session)
+    if record is None:
+        return []
+    return list(
+        record.attendances.current().filter(person__isnull=True).order_by("walk_in_name", "pk")
+    )
+
+
+def walk_in_label(attendance: Attendance) -> str:
+    if attendance.walk_in_community:
+        return _("%(name)s (walk-in from %(community)s)") % {
+            "name": attendance.walk_in_name,
+            "community": attendance.walk_in_community,
+        }
+    return _("%(name)s (walk-in)") % {"name": attendance.walk_in_name}
 
 
 def people_involved(user, event: EmergencyEvent) -> tuple[list[Person], int]:

@@ -8,25 +8,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongban.activities.models import Attendance
 from tongban.notifications.models import Notification
 from tongban.notifications.services import notification_send, notifications_mark_read_for_url
 from tongban.registry.models import Community
-from tongban.submissions.locking import require_reason_if_locked
+from tongban.submissions.cycles import cycle_number
+from tongban.submissions.locking import is_locked, require_reason_if_locked
 
 from . import rules, selectors
 from .models import EmergencyEvent, FollowUp
 
 log = logging.getLogger(__name__)
 
-# Phones' clocks run a little ahead of the server's: "just now" must not count as future.
-CLOCK_SKEW = timedelta(minutes=5)
+# Kept here too for callers that read it from the services.
+CLOCK_SKEW = rules.CLOCK_SKEW
 
 
 class AlreadyFiled(Exception):
@@ -37,25 +40,44 @@ class AlreadyFiled(Exception):
         self.event = event
 
 
+@dataclass(frozen=True)
+class Notified:
+    """Who was told of a filing, for a confirmation that is true in every case."""
+
+    # The accounts that received the notification (never the reporter).
+    recipients: list = field(default_factory=list)
+    # The community has an active community doctor; if not, the recipients are the
+    # psychiatrists (else the project managers) instead.
+    has_doctor: bool = False
+    # The reporter is one of those who receive this community's events (a doctor who
+    # files), so they are not notified of their own form.
+    reporter_is_responder: bool = False
+
+
 def _when(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
-def _responders(community: Community) -> list:
-    """Who must hear of a new event: the community's doctors, else the psychiatrist,
-    else the project manager, so that an event never lands in nobody's list."""
-    for recipients in (rules.doctors_of(community), rules.psychiatrists(), rules.managers()):
-        found = list(recipients)
-        if found:
-            return found
-    log.error("emergency in community %s: no active account to notify", community.pk)
-    return []
 
 
 def _subject(community: Community) -> str:
     # The program's own name for the community: no health detail, since e-mail leaves
     # the system, and the same text whatever language the filer uses.
     return community.name
+
+
+def _walk_in_note(walk_ins: list[Attendance], session) -> tuple[str, str | None]:
+    """The involved note's lines for the ticked walk-ins, or an error."""
+    lines = []
+    for attendance in walk_ins:
+        if (
+            session is None
+            or attendance.is_voided
+            or attendance.person_id is not None
+            or attendance.record.plan_id != session.pk
+            or attendance.record.is_voided
+        ):
+            return "", _("Choose walk-ins of this session.")
+        lines.append(selectors.walk_in_label(attendance))
+    return "\n".join(lines), None
 
 
 @transaction.atomic
@@ -70,10 +92,16 @@ def emergency_file(
     emergency_services_called: bool,
     session=None,
     people_involved: Iterable = (),
+    walk_ins: Iterable[Attendance] = (),
     involved_note: str = "",
-    change_reason: str = "",
 ) -> EmergencyEvent:
-    """File an Emergency Event Form and notify the community's doctors at once."""
+    """File an Emergency Event Form and notify the community's doctors at once.
+
+    A new form is a new fact, not a correction: it is filed even in a six-weekly cycle
+    already accepted (no change reason asked), and the project managers are told that
+    the accepted cycle gained an emergency. The returned event carries `notified`
+    (a Notified): who was actually told, for the confirmation.
+    """
     # Locking the community serialises filings there, so that a double submit sees the first.
     community = (
         Community.objects.select_for_update(of=("self",))
@@ -85,10 +113,9 @@ def emergency_file(
     errors: dict[str, str] = {}
     if kind not in EmergencyEvent.Kind.values:
         errors["kind"] = _("Choose the type of event.")
-    if occurred_at > timezone.now() + CLOCK_SKEW:
-        errors["occurred_at"] = _("The time cannot be in the future.")
-    elif timezone.localdate(occurred_at) < community.program.started_on:
-        errors["occurred_at"] = _("This date is before the program started.")
+    problem = rules.occurred_at_error(community, occurred_at)
+    if problem:
+        errors["occurred_at"] = problem
     if session is not None:
         if session.community_id != community.pk:
             errors["session"] = _("This session belongs to another community.")
@@ -99,21 +126,23 @@ def emergency_file(
     if not actions_taken.strip():
         errors["actions_taken"] = _("Say what was done.")
     people = {person.pk: person for person in people_involved}
-    allowed = selectors.involvable_people(reported_by, community).filter(pk__in=people)
-    if allowed.count() != len(people):
+    offered_session = session if "session" not in errors else None
+    allowed = selectors.involvable_people(reported_by, community, session=offered_session)
+    if allowed.filter(pk__in=people).count() != len(people):
         errors["people_involved"] = _("Choose people of this community.")
+    walk_in_lines, walk_in_error = _walk_in_note(list(walk_ins), offered_session)
+    if walk_in_error:
+        errors["walk_ins"] = walk_in_error
     if errors:
         raise ValidationError(errors)
-    reason = require_reason_if_locked(
-        community=community, day=timezone.localdate(occurred_at), reason=change_reason
-    )
 
+    note = "\n".join(part for part in (walk_in_lines, involved_note.strip()) if part)
     fields = {
         "community": community,
         "session": session,
         "kind": kind,
         "occurred_at": occurred_at,
-        "involved_note": involved_note.strip(),
+        "involved_note": note,
         "description": description.strip(),
         "actions_taken": actions_taken.strip(),
         "emergency_services_called": emergency_services_called,
@@ -125,20 +154,42 @@ def emergency_file(
     )
     if duplicate is not None:
         raise AlreadyFiled(duplicate)
-    event = EmergencyEvent(reported_by=reported_by, **fields)
-    if reason:
-        event._change_reason = reason
-    event.save()
+    event = EmergencyEvent.objects.create(reported_by=reported_by, **fields)
     if people:
         event.people_involved.set(people.values())
-    notification_send(
+
+    responders = rules.responders(community)
+    if not responders.users:
+        log.error("emergency in community %s: no active account to notify", community.pk)
+    sent = notification_send(
         # A doctor who files knows already; the form still waits for an acknowledgement.
-        recipients=[user for user in _responders(community) if user.pk != reported_by.pk],
+        recipients=[user for user in responders.users if user.pk != reported_by.pk],
         kind=Notification.Kind.EMERGENCY_FILED,
         subject=_subject(community),
         url=event.get_absolute_url(),
+        detail=kind,
     )
+    event.notified = Notified(
+        recipients=[notification.recipient for notification in sent],
+        has_doctor=responders.has_doctor,
+        reporter_is_responder=any(user.pk == reported_by.pk for user in responders.users),
+    )
+    _notify_if_cycle_accepted(event, community)
     return event
+
+
+def _notify_if_cycle_accepted(event: EmergencyEvent, community: Community) -> None:
+    """An accepted six-weekly cycle gained a form: its figures changed, the manager must know."""
+    day = timezone.localdate(event.occurred_at)
+    if not is_locked(community=community, day=day):
+        return
+    notification_send(
+        recipients=list(rules.managers()),
+        kind=Notification.Kind.EMERGENCY_IN_ACCEPTED_CYCLE,
+        subject=_subject(community),
+        url=event.get_absolute_url(),
+        detail=str(cycle_number(community.program.started_on, day)),
+    )
 
 
 def _locked(event: EmergencyEvent) -> EmergencyEvent:
@@ -165,7 +216,22 @@ def emergency_acknowledge(*, event: EmergencyEvent, by) -> EmergencyEvent:
     event.acknowledged_at = timezone.now()
     event.save(update_fields=["acknowledged_by", "acknowledged_at"])
     notifications_mark_read_for_url(user=by, url=event.get_absolute_url())
+    _tell_reporter(event, by=by, kind=Notification.Kind.EMERGENCY_ACKNOWLEDGED)
     return event
+
+
+def _tell_reporter(event: EmergencyEvent, *, by, kind: str) -> None:
+    """The reporter hears that the doctor has the event, and when it is closed."""
+    if event.reported_by_id == by.pk:
+        return
+    community = Community.objects.only("name").get(pk=event.community_id)
+    notification_send(
+        recipients=[event.reported_by],
+        kind=kind,
+        subject=_subject(community),
+        url=event.get_absolute_url(),
+        detail=event.kind,
+    )
 
 
 @transaction.atomic
@@ -200,6 +266,7 @@ def emergency_close(*, event: EmergencyEvent, by, closing_note: str) -> Emergenc
     event.closed_at = timezone.now()
     event.closing_note = closing_note.strip()
     event.save(update_fields=["closed_by", "closed_at", "closing_note"])
+    _tell_reporter(event, by=by, kind=Notification.Kind.EMERGENCY_CLOSED)
     return event
 
 
@@ -246,6 +313,7 @@ def emergencies_escalate_overdue(*, now: datetime | None = None) -> list[Emergen
                 kind=Notification.Kind.EMERGENCY_ESCALATED,
                 subject=_subject(event.community),
                 url=event.get_absolute_url(),
+                detail=event.kind,
             )
             escalated.append(event)
     if escalated:

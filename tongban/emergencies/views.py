@@ -6,24 +6,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from tongban.core import scope
 from tongban.core.forms_util import apply_validation_error
+from tongban.core.ids import id_or_404
 
 from . import rules, selectors, services
 from .forms import CloseForm, EmergencyFilterForm, EmergencyForm, FollowUpForm, VoidForm
 from .models import EmergencyEvent, Status
-
-
-def _pk(value: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
 
 
 def emergency_list(request: HttpRequest) -> HttpResponse:
@@ -57,10 +52,12 @@ def emergency_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     session = None
     if "session" in request.GET:
-        session = selectors.session_get(user, _pk(request.GET["session"]))
+        session = selectors.session_get(user, id_or_404(request.GET["session"]))
         community = session.community
     elif "community" in request.GET:
-        community = get_object_or_404(scope.communities(user), pk=_pk(request.GET["community"]))
+        community = get_object_or_404(
+            scope.communities(user), pk=id_or_404(request.GET["community"])
+        )
     else:
         communities = list(scope.communities(user).order_by("started_on", "name"))
         if len(communities) != 1:
@@ -77,17 +74,63 @@ def emergency_create(request: HttpRequest) -> HttpResponse:
             messages.info(request, _("This event was already filed."))
             return redirect(duplicate.event)
         except ValidationError as error:
-            if "change_reason" in getattr(error, "error_dict", {}):
-                form.show_reason()
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("Emergency event filed. The community doctor is notified."))
+            _confirm_filing(request, event.notified)
             return redirect(event)
     return render(
         request,
         "emergencies/emergency_form.html",
-        {"form": form, "community": community, "session": session},
+        {
+            "form": form,
+            "community": community,
+            "session": session,
+            "responders": _people_list(rules.responders(community).users, exclude=user),
+        },
     )
+
+
+def _people_list(users, *, exclude=None) -> str:
+    """Names with their roles in the reader's language, e.g. "王医生（社区医生）"."""
+    return pgettext("list", ", ").join(
+        _("%(name)s (%(role)s)") % {"name": user.display_name, "role": user.get_role_display()}
+        for user in users
+        if exclude is None or user.pk != exclude.pk
+    )
+
+
+def _confirm_filing(request: HttpRequest, notified: services.Notified) -> None:
+    """Say exactly who was told: never that a doctor was, when none was."""
+    people = _people_list(notified.recipients)
+    if notified.recipients and notified.has_doctor:
+        messages.success(
+            request, _("Emergency event filed. Notified: %(people)s.") % {"people": people}
+        )
+    elif notified.recipients:
+        messages.warning(
+            request,
+            _(
+                "Emergency event filed. This community has no community doctor; notified: "
+                "%(people)s."
+            )
+            % {"people": people},
+        )
+    elif notified.reporter_is_responder:
+        messages.success(
+            request,
+            _(
+                "Emergency event filed. You receive this community's emergencies yourself, "
+                "so nobody else was notified: acknowledge it when it is in hand."
+            ),
+        )
+    else:
+        messages.error(
+            request,
+            _(
+                "Emergency event filed, but nobody could be notified: there is no doctor, "
+                "psychiatrist or manager account. Phone the community doctor now."
+            ),
+        )
 
 
 def _detail(request: HttpRequest, event: EmergencyEvent, **forms) -> HttpResponse:

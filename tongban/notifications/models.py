@@ -14,9 +14,16 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         EMERGENCY_FILED = "emergency_filed", _("emergency event reported")
         EMERGENCY_ESCALATED = "emergency_escalated", _("emergency event not acknowledged")
+        EMERGENCY_ACKNOWLEDGED = "emergency_acknowledged", _("emergency event acknowledged")
+        EMERGENCY_CLOSED = "emergency_closed", _("emergency event closed")
+        EMERGENCY_IN_ACCEPTED_CYCLE = (
+            "emergency_in_accepted_cycle",
+            _("emergency event added to an accepted cycle"),
+        )
         SUBMISSION_SUBMITTED = "submission_submitted", _("submission received")
         SUBMISSION_RETURNED = "submission_returned", _("submission returned")
         SUBMISSION_ACCEPTED = "submission_accepted", _("submission accepted")
+        ACCEPTED_FORMS_CHANGED = "accepted_forms_changed", _("accepted forms changed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -28,6 +35,9 @@ class Notification(models.Model):
     # Program data shown in the message (a community's name, a cycle): no health details,
     # since e-mail leaves the system.
     subject = models.CharField(_("about"), max_length=200, blank=True)
+    # A code the in-app text shows with the subject: an emergency event's kind (a health
+    # detail, so never in an e-mail), or the number of a six-weekly cycle.
+    detail = models.CharField(_("detail"), max_length=30, blank=True)
     url = models.CharField(_("link"), max_length=300)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -47,6 +57,13 @@ class Notification(models.Model):
         from .texts import message
 
         return message(self)
+
+    @property
+    def public_text(self) -> str:
+        """The message without health details, for e-mail."""
+        from .texts import public_message
+
+        return public_message(self)
 
     @property
     def is_unread(self) -> bool:

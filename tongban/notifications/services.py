@@ -11,20 +11,28 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from .models import Notification
-from .texts import message
+from .texts import public_message
 
 log = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def notification_send(*, recipients: Iterable, kind: str, subject: str, url: str) -> list:
+def notification_send(
+    *, recipients: Iterable, kind: str, subject: str, url: str, detail: str = ""
+) -> list[Notification]:
     """Notify each active recipient in the app, and by e-mail when configured.
+
+    Returns the notifications written, one per distinct active recipient: what callers
+    tell the user about who was notified is built from this, never from a guess.
+    `detail` (an emergency's kind, a cycle number) shows in the app, never in e-mail.
 
     E-mail is sent after the transaction commits, so a rolled-back write sends nothing,
     and a mail server that is down never undoes the write.
     """
     notifications = [
-        Notification.objects.create(recipient=user, kind=kind, subject=subject, url=url)
+        Notification.objects.create(
+            recipient=user, kind=kind, subject=subject, url=url, detail=detail
+        )
         for user in {user.pk: user for user in recipients if user.is_active}.values()
     ]
     if settings.NOTIFY_BY_EMAIL:
@@ -37,7 +45,8 @@ def notification_send(*, recipients: Iterable, kind: str, subject: str, url: str
 def _email(notification: Notification) -> None:
     user = notification.recipient
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        text = message(notification)
+        # E-mail leaves the system: the text without health details, and the link.
+        text = public_message(notification)
         try:
             send_mail(
                 subject=f"[{settings.PROGRAM_EMAIL_PREFIX}] {text}",

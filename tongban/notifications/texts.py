@@ -1,4 +1,9 @@
-"""What each kind of notification says, in the reader's language."""
+"""What each kind of notification says, in the reader's language.
+
+`message` is the in-app text: it may name an emergency's kind (kept in `detail`), since
+it is read only by its recipient, signed in. `public_message` is the text for e-mail,
+which leaves the system: the community and what happened to the form, no health detail.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,65 @@ from django.utils.translation import gettext as _
 
 from .models import Notification
 
+Kind = Notification.Kind
 
-def message(notification: Notification) -> str:
-    subject = notification.subject
-    Kind = Notification.Kind
-    texts = {
+
+def _public_texts() -> dict[str, str]:
+    return {
         Kind.EMERGENCY_FILED: _("Emergency event reported in %(subject)s"),
         Kind.EMERGENCY_ESCALATED: _("Emergency event in %(subject)s not acknowledged for 24 hours"),
+        Kind.EMERGENCY_ACKNOWLEDGED: _("Your emergency report in %(subject)s was acknowledged"),
+        Kind.EMERGENCY_CLOSED: _("Your emergency report in %(subject)s was closed"),
+        Kind.EMERGENCY_IN_ACCEPTED_CYCLE: _(
+            "An emergency event form was added to an accepted cycle of %(subject)s"
+        ),
         Kind.SUBMISSION_SUBMITTED: _("Six-weekly forms submitted: %(subject)s"),
         Kind.SUBMISSION_RETURNED: _("Six-weekly forms returned for correction: %(subject)s"),
         Kind.SUBMISSION_ACCEPTED: _("Six-weekly forms accepted: %(subject)s"),
+        Kind.ACCEPTED_FORMS_CHANGED: _("Accepted six-weekly forms changed: %(subject)s"),
     }
-    return texts[notification.kind] % {"subject": subject}
+
+
+def _event_kind(detail: str) -> str | None:
+    from tongban.emergencies.models import EmergencyEvent
+
+    if detail in EmergencyEvent.Kind.values:
+        return str(EmergencyEvent.Kind(detail).label)
+    return None
+
+
+def _detailed(notification: Notification) -> str | None:
+    """The text naming the detail, or None when the notification has none (older rows)."""
+    detail = notification.detail
+    if not detail:
+        return None
+    values = {"subject": notification.subject}
+    if notification.kind == Kind.EMERGENCY_IN_ACCEPTED_CYCLE:
+        if not detail.isdecimal():
+            return None
+        values["cycle"] = detail
+        return _("%(subject)s cycle %(cycle)s (accepted): an emergency event form was added") % (
+            values
+        )
+    kind = _event_kind(detail)
+    if kind is None:
+        return None
+    values["kind"] = kind
+    texts = {
+        Kind.EMERGENCY_FILED: _("%(subject)s: %(kind)s, awaiting acknowledgement"),
+        Kind.EMERGENCY_ESCALATED: _("%(subject)s: %(kind)s, not acknowledged for 24 hours"),
+        Kind.EMERGENCY_ACKNOWLEDGED: _("%(subject)s: %(kind)s, your report was acknowledged"),
+        Kind.EMERGENCY_CLOSED: _("%(subject)s: %(kind)s, your report was closed"),
+    }
+    text = texts.get(notification.kind)
+    return text % values if text else None
+
+
+def public_message(notification: Notification) -> str:
+    """No health detail: safe for an e-mail's subject and body."""
+    return _public_texts()[notification.kind] % {"subject": notification.subject}
+
+
+def message(notification: Notification) -> str:
+    """The in-app text, which names an emergency's type when it is known."""
+    return _detailed(notification) or public_message(notification)

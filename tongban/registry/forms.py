@@ -8,12 +8,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongban.core import scope
+from tongban.core.concurrency import VersionField, current_version
 from tongban.core.forms import DateInput
 
 from . import selectors
 from .models import CaregiverLink, Enrolment, EnrolmentStatusChange, Person
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
+
+
+def label_blank_choices(form: forms.BaseForm) -> None:
+    """Selects say "choose" (required) or "not recorded" (optional), never "---------"."""
+    for field in form.fields.values():
+        choices = getattr(field, "choices", None)
+        if isinstance(field, forms.ModelChoiceField) or not choices:
+            continue
+        choices = list(choices)
+        if choices and choices[0][0] == "" and str(choices[0][1]).startswith("---"):
+            label = _("Choose…") if field.required else _("not recorded")
+            field.choices = [("", label), *choices[1:]]
 
 
 class PersonForm(forms.ModelForm):
@@ -31,6 +44,10 @@ class PersonForm(forms.ModelForm):
             "address",
         ]
         widgets = {"date_of_birth": DateInput(), "phone": forms.TextInput(attrs={"type": "tel"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_blank_choices(self)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -53,6 +70,19 @@ class PersonForm(forms.ModelForm):
         return phone
 
 
+class PersonEditForm(PersonForm):
+    """The person form for an existing record: carries the version it was opened on."""
+
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = current_version(self.instance)
+
+    def person_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PersonForm.Meta.fields}
+
+
 ROLE_CHOICES = [
     ("consumer", _("consumer")),
     ("peer", _("peer")),
@@ -69,7 +99,7 @@ class PersonCreateForm(PersonForm):
     cared_for = forms.ModelChoiceField(label=_("cares for"), queryset=None, required=False)
     relationship = forms.ChoiceField(
         label=_("relationship"),
-        choices=[("", "—"), *CaregiverLink.Relationship.choices],
+        choices=[("", _("Choose the relationship")), *CaregiverLink.Relationship.choices],
         required=False,
     )
 
@@ -89,6 +119,8 @@ class PersonCreateForm(PersonForm):
             self.fields["role"].choices = [
                 c for c in self.fields["role"].choices if c[0] != "caregiver"
             ]
+        self.fields["community"].empty_label = _("Choose a community")
+        self.fields["cared_for"].empty_label = _("Choose a person")
         self.fields["cared_for"].queryset = selectors.people_who_can_have_caregivers(user)
 
     def clean(self):
@@ -121,6 +153,8 @@ class EnrolmentForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = scope.communities(user)
+        self.fields["community"].empty_label = _("Choose a community")
+        self.fields["role"].choices = [("", _("Choose a role")), *Enrolment.Role.choices]
         if user.is_peer:  # peers never see caregivers
             self.fields["role"].choices = [
                 c for c in self.fields["role"].choices if c[0] != "caregiver"
@@ -139,6 +173,10 @@ class StatusChangeForm(forms.ModelForm):
         fields = ["status", "effective_on", "reason"]
         widgets = {"effective_on": DateInput(), "reason": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_blank_choices(self)
+
 
 class CaregiverLinkForm(forms.ModelForm):
     class Meta:
@@ -149,6 +187,11 @@ class CaregiverLinkForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cared_for"].queryset = selectors.people_who_can_have_caregivers(user)
+        self.fields["cared_for"].empty_label = _("Choose a person")
+        self.fields["relationship"].choices = [
+            ("", _("Choose the relationship")),
+            *CaregiverLink.Relationship.choices,
+        ]
 
 
 class VoidForm(forms.Form):

@@ -143,12 +143,26 @@ def person_history(user, person: Person) -> list[audit.AuditEntry]:
     return audit.merge(person_entries, enrolment_entries, status_entries, link_entries)
 
 
+def _has_doctor() -> Exists:
+    """Whether a community has an active community-doctor account assigned to it.
+
+    Without one, emergency events go to the psychiatrist and the manager instead.
+    """
+    from tongban.accounts.models import Role, User
+
+    return Exists(
+        User.objects.filter(communities=OuterRef("pk"), role=Role.COMMUNITY_DOCTOR, is_active=True)
+    )
+
+
 def communities_overview(user) -> QuerySet:
-    """Each visible community with its counts of people in service, counted in the database."""
+    """Each visible community with its counts of people in service and `has_doctor`,
+    computed in the database (one query)."""
     active = Enrolment.objects.in_service()
     return (
         scope.communities(user)
         .annotate(
+            has_doctor=_has_doctor(),
             peers=Count(
                 "enrolments",
                 filter=Q(enrolments__in=active.filter(role=Enrolment.Role.PEER)),
@@ -166,7 +180,8 @@ def communities_overview(user) -> QuerySet:
 
 
 def community_get(user, pk: int) -> Community:
-    return get_object_or_404(scope.communities(user), pk=pk)
+    """One visible community (404 otherwise), with `has_doctor` as in communities_overview."""
+    return get_object_or_404(scope.communities(user).annotate(has_doctor=_has_doctor()), pk=pk)
 
 
 def roster_by_role(user, community: Community, *, include_withdrawn: bool = False) -> dict:

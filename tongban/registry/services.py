@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongban.core.concurrency import check_version
+
 from .models import CaregiverLink, Community, Enrolment, EnrolmentStatusChange, Person
 
 
@@ -37,14 +39,19 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, person: Person, fields: dict[str, Any]) -> Person:
+def person_update(*, person: Person, fields: dict[str, Any], version: int | None = None) -> Person:
+    """Save the changed fields. `version` is the one the form was opened on: when someone
+    saved the person since, nothing is written and EditConflict says what they changed."""
+    # Lock the row so that two saves from the same version are serialised.
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    check_version(person, version)
     changed = [name for name, value in fields.items() if getattr(person, name) != value]
     if not changed:
         return person
     for name in changed:
         setattr(person, name, fields[name])
     person.full_clean()
-    person.save()
+    person.save(update_fields=changed)
     return person
 
 

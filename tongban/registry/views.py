@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from tongban.activities import selectors as activity_selectors
 from tongban.core import scope
+from tongban.core.concurrency import EditConflict
 from tongban.core.forms_util import apply_validation_error
+from tongban.core.ids import parse_id
 from tongban.core.permissions import can_edit_registry, require
 from tongban.emergencies import selectors as emergency_selectors
 
@@ -23,7 +25,7 @@ from .forms import (
     EnrolmentForm,
     PeopleFilterForm,
     PersonCreateForm,
-    PersonForm,
+    PersonEditForm,
     StatusChangeForm,
     VoidForm,
 )
@@ -69,7 +71,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
     # "Add a caregiver" on a person's page pre-fills the role and the person cared for.
-    initial = {key: request.GET[key] for key in ("role", "cared_for") if key in request.GET}
+    initial = {}
+    if request.GET.get("role") in ("consumer", "peer", "caregiver"):
+        initial["role"] = request.GET["role"]
+    cared_for = parse_id(request.GET.get("cared_for"))
+    if cared_for is not None:  # anything but an id is ignored
+        initial["cared_for"] = cared_for
     form = PersonCreateForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,10 +102,22 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk)
     # The form writes cleaned values onto its instance while validating; a separate copy
     # keeps `person` as stored, so the service sees which fields really changed.
-    form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk))
+    form = PersonEditForm(request.POST or None, instance=Person.objects.get(pk=person.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=person, fields=form.cleaned_data)
+            services.person_update(
+                person=person,
+                fields=form.person_fields(),
+                version=form.cleaned_data.get("version"),
+            )
+        except EditConflict as conflict:
+            # Show what is stored now (with its version), and say what changed meanwhile.
+            form = PersonEditForm(instance=Person.objects.get(pk=person.pk))
+            return render(
+                request,
+                "registry/person_form.html",
+                {"form": form, "person": person, "conflict": conflict.messages},
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

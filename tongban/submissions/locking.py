@@ -1,4 +1,5 @@
-"""Accepted records are locked: a later change needs a reason and is audited.
+"""Accepted records are locked: a later change needs a reason, is audited, and the
+project manager hears of it.
 
 The writes of the other apps ask here before changing a record of a community and day.
 """
@@ -9,7 +10,9 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
 
+from .cycles import cycle as cycle_of
 from .cycles import cycle_number
 from .models import Submission
 
@@ -25,9 +28,56 @@ def is_locked(*, community, day: date) -> bool:
     ).exists()
 
 
-def require_reason_if_locked(*, community, day: date, reason: str) -> str:
-    """Return the change reason to record, or refuse a change of a locked record without one."""
-    if is_locked(community=community, day=day) and not reason.strip():
+def _changer(by):
+    """Who makes the change: `by`, else the signed-in user of the request being served
+    (simple-history's middleware keeps it for the audit trail), else nobody known."""
+    if by is not None:
+        return by
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def notify_managers_of_change(*, community, day: date, by=None) -> list:
+    """Tell the active project managers (not the changer) that accepted forms changed.
+
+    One unread notice per cycle is enough: a manager who has not yet opened the last one
+    gets no second one, so a save that checks two days of one cycle sends one notice.
+    Runs in the caller's transaction: a write that is then refused sends nothing.
+    """
+    from tongban.notifications.models import Notification
+    from tongban.notifications.services import notification_send
+
+    from .services import cycle_url, managers, notification_subject
+
+    number = cycle_number(community.program.started_on, day)
+    cycle = cycle_of(community.program.started_on, number)
+    url = cycle_url(community, cycle)
+    kind = Notification.Kind.ACCEPTED_FORMS_CHANGED
+    changer = _changer(by)
+    already = Notification.objects.filter(kind=kind, url=url, read_at__isnull=True).values(
+        "recipient_id"
+    )
+    recipients = managers().exclude(pk__in=already)
+    if changer is not None:
+        recipients = recipients.exclude(pk=changer.pk)
+    return notification_send(
+        recipients=list(recipients),
+        kind=kind,
+        subject=notification_subject(community, cycle),
+        url=url,
+    )
+
+
+def require_reason_if_locked(*, community, day: date, reason: str, by=None) -> str:
+    """Return the change reason to record, or refuse a change of a locked record without one.
+
+    A change of a locked record (with its reason) notifies the project managers, except
+    `by`, the user making it (default: the request's user).
+    """
+    if not is_locked(community=community, day=day):
+        return reason.strip()
+    if not reason.strip():
         raise ValidationError(
             {
                 "change_reason": _(
@@ -35,4 +85,5 @@ def require_reason_if_locked(*, community, day: date, reason: str) -> str:
                 )
             }
         )
+    notify_managers_of_change(community=community, day=day, by=by)
     return reason.strip()

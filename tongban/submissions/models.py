@@ -62,7 +62,9 @@ class Submission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.community} #{self.cycle}"
+        from django.utils.translation import gettext
+
+        return f"{self.community} · {gettext('Cycle %(number)s') % {'number': self.cycle}}"
 
 
 class SubmissionEvent(models.Model):

@@ -18,3 +18,16 @@ def can_submit(user, community) -> bool:
     if user.role == Role.PROJECT_MANAGER:
         return True
     return user.is_peer and scope.communities(user).filter(pk=community.pk).exists()
+
+
+def sees_submit_form(user, community, status: str | None) -> bool:
+    """The submit form on a cycle's page. Returned forms are the peers' to correct and
+    submit again: the manager who returned them gets no resubmit form, unless the
+    community has no peer who could sign in to do it."""
+    if not can_submit(user, community):
+        return False
+    if status == "returned" and not user.is_peer:
+        from .services import peer_accounts
+
+        return not peer_accounts(community).exists()
+    return True

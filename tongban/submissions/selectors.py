@@ -183,6 +183,16 @@ class Change:
     subject: str
     action: str
     reason: str
+    reason_hidden: bool = False
+
+
+def _staff_reason_hidden(user, record) -> bool:
+    """Peers read the reasons peers gave; a reason written by staff (a voiding, a
+    correction) is staff-only free text, as on the emergencies' pages."""
+    if not user.is_peer:
+        return False
+    author = record.history_user
+    return author is None or not author.is_peer
 
 
 def _change(record, form: str, subject: str, *, reason_hidden: bool = False) -> Change:
@@ -197,6 +207,7 @@ def _change(record, form: str, subject: str, *, reason_hidden: bool = False) -> 
         subject=subject,
         action=str(action),
         reason="" if reason_hidden else record.history_change_reason or "",
+        reason_hidden=reason_hidden and bool(record.history_change_reason),
     )
 
 
@@ -234,11 +245,21 @@ def changes_since_acceptance(
     ).select_related(who)
     changes = [
         *(
-            _change(r, str(ActivityPlan._meta.verbose_name), f"{r.planned_on} {r.theme}")
+            _change(
+                r,
+                str(ActivityPlan._meta.verbose_name),
+                f"{r.planned_on} {r.theme}",
+                reason_hidden=_staff_reason_hidden(user, r),
+            )
             for r in plans
         ),
         *(
-            _change(r, str(ActivityRecord._meta.verbose_name), f"{r.held_on} {r.theme}")
+            _change(
+                r,
+                str(ActivityRecord._meta.verbose_name),
+                f"{r.held_on} {r.theme}",
+                reason_hidden=_staff_reason_hidden(user, r),
+            )
             for r in records
         ),
         *(
@@ -246,6 +267,7 @@ def changes_since_acceptance(
                 r,
                 str(Attendance._meta.verbose_name),
                 r.person.name if r.person_id else r.walk_in_name,
+                reason_hidden=_staff_reason_hidden(user, r),
             )
             for r in attendances
         ),

@@ -25,9 +25,14 @@ Status = Submission.Status
 
 
 def notification_subject(community: Community, cycle: Cycle) -> str:
-    # Stored once and read in each reader's language: the community's own (Chinese) name.
+    """The program's own label of a community's cycle, e.g. "团结湖 第 26 期（…）".
+
+    Stored once and read in every reader's language, like the community's own (Chinese)
+    name it starts with; the dates say the same to every reader.
+    """
     return (
-        f"{community.name} · {cycle.number} ({cycle.starts_on:%Y-%m-%d}–{cycle.ends_on:%Y-%m-%d})"
+        f"{community.name} 第 {cycle.number} 期"
+        f"（{cycle.starts_on:%Y-%m-%d}–{cycle.ends_on:%Y-%m-%d}）"
     )
 
 

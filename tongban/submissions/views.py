@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tongban.core.forms_util import apply_validation_error
+from tongban.core.ids import parse_id
 
 from . import rules, selectors, services
 from .cycles import Cycle, State
@@ -22,10 +23,7 @@ from .models import Submission
 def submission_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_program_wide:
-        try:
-            upto = int(request.GET.get("upto", ""))
-        except ValueError:
-            upto = None
+        upto = parse_id(request.GET.get("upto"))  # anything but plain digits: the latest
         return render(request, "submissions/overview.html", selectors.overview(user, upto=upto))
     rows = selectors.cycle_rows(user)
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -59,7 +57,7 @@ def _detail(
     may_submit = (
         cycle.can_submit(today)
         and status in (None, Submission.Status.RETURNED)
-        and rules.can_submit(user, community)
+        and rules.sees_submit_form(user, community, status)
     )
     may_review = status == Submission.Status.SUBMITTED and rules.can_review(user)
     return render(
@@ -164,11 +162,30 @@ def submission_accept(request: HttpRequest, community: int, cycle: int) -> HttpR
     )
     if refused:
         return refused
+    form = AcceptForm(request.POST)
+    submission = selectors.submission_get(request.user, community_obj, cycle_obj.number)
+    waiting = submission is not None and submission.status == Submission.Status.SUBMITTED
+    if waiting and request.POST.get("confirm") != "1" and form.is_valid():
+        # Acceptance cannot be undone: first a page that says what it locks.
+        plans = selectors.cycle_plans(request.user, community_obj, cycle_obj)
+        return render(
+            request,
+            "submissions/accept_confirm.html",
+            {
+                "community": community_obj,
+                "cycle": cycle_obj,
+                "form": form,
+                "counts": selectors.cycle_session_counts(plans),
+                "emergency_count": selectors.cycle_emergencies(
+                    request.user, community_obj, cycle_obj
+                ).count(),
+            },
+        )
     return _act(
         request,
         community_obj,
         cycle_obj,
-        AcceptForm(request.POST),
+        form,
         lambda data: services.submission_accept(
             community=community_obj,
             cycle_number=cycle_obj.number,

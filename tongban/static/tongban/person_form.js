@@ -1,0 +1,26 @@
+// "Add a person": show only the fields the chosen role needs, and mark them required.
+// Without JavaScript every field shows and the server still checks what the role needs.
+(function () {
+  "use strict";
+  var role = document.getElementById("id_role");
+  if (!role) {
+    return;
+  }
+  var groups = { enrol: ["community", "started_on"], care: ["cared_for", "relationship"] };
+  function toggle(names, show) {
+    names.forEach(function (name) {
+      var block = document.getElementById("field-" + name);
+      if (block) {
+        block.hidden = !show;
+        block.classList.toggle("required", show);
+      }
+    });
+  }
+  function update() {
+    var caregiver = role.value === "caregiver";
+    toggle(groups.enrol, !caregiver);
+    toggle(groups.care, caregiver);
+  }
+  role.addEventListener("change", update);
+  update();
+})();
