@@ -135,3 +135,140 @@ def test_program_wide_roles_reach_every_community(client, users, foreign):
         client.force_login(users[username])
         url = fill("people/<int:pk>/", foreign["registry:person_detail"])
         assert client.get(url).status_code == 200
+
+
+# Ids from the query string or a form -------------------------------------------------------
+#
+# "²" passes str.isdigit() but not int(); "٣" and "１" pass int() (as 3 and 1); twenty
+# digits overflow the database's integer. None of them is an id a page links to: each must
+# answer 4xx (or be refused by a form), never 500. Every parameter name any view reads is
+# tried, in the query string and in the POST body.
+ODD_IDS = ["²", "٣", "１", "9" * 20]
+# Names read by the views: found in the source and in the forms, then widened by watching
+# which names each view actually looks up while it runs (see `watch_reads`).
+SEED_NAMES = {"community", "session", "page", "upto", "person", "cycle", "version", "next"}
+# Run last: these change the objects (or the user) that the other URLs need.
+LAST = re.compile(r"void|close|active|accept|return|submit|password|read_all|acknowledge")
+
+
+def names_in_source() -> set[str]:
+    from pathlib import Path
+
+    import django.forms
+
+    names = set(SEED_NAMES)
+    root = Path(__file__).resolve().parents[1] / "tongban"
+    pattern = re.compile(
+        r"(?:GET|POST)(?:\.get|\.getlist|\.__contains__)?[\(\[]\s*[\"'](\w+)[\"']"
+        r"|[\"'](\w+)[\"']\s+(?:not\s+)?in\s+request\.(?:GET|POST)"
+    )
+    for source in root.rglob("*.py"):
+        for match in pattern.finditer(source.read_text(encoding="utf-8")):
+            names.add(match.group(1) or match.group(2))
+    for app in ("accounts", "activities", "emergencies", "registry", "submissions"):
+        module = importlib.import_module(f"tongban.{app}.forms")
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, django.forms.BaseForm):
+                names.update(value.base_fields)
+    return names
+
+
+@pytest.fixture
+def watch_reads(monkeypatch):
+    """The set of request-data keys looked up (get, [], getlist, in) since it was cleared."""
+    from django.utils.datastructures import MultiValueDict
+
+    read: set[str] = set()
+    originals = {
+        name: getattr(MultiValueDict, name)
+        for name in ("__getitem__", "get", "getlist", "__contains__")
+    }
+
+    def recording(name):
+        original = originals[name]
+
+        def method(self, key, *args, **kwargs):
+            if isinstance(key, str):
+                read.add(key)
+            return original(self, key, *args, **kwargs)
+
+        return method
+
+    for name in originals:
+        monkeypatch.setattr(MultiValueDict, name, recording(name))
+    return read
+
+
+def _where(response) -> str:
+    """file:line of the innermost project frame of the exception behind a 500."""
+    import traceback
+
+    exc_info = getattr(response, "exc_info", None)
+    if not exc_info:
+        return ""
+    frames = [f for f in traceback.extract_tb(exc_info[2]) if "/tongban/" in f.filename]
+    frame = frames[-1] if frames else traceback.extract_tb(exc_info[2])[-1]
+    return f"{frame.filename.split('/tongban/')[-1]}:{frame.lineno} {exc_info[1]!r}"
+
+
+def _odd_id_urls(foreign) -> list[tuple[str, str]]:
+    routes = [
+        (name, fill(route, foreign[name] if "<" in route else {}))
+        for name, route in all_routes()
+        if name != "logout"
+    ]
+    return sorted(routes, key=lambda item: bool(LAST.search(item[0])))
+
+
+def test_odd_digits_in_ids_never_answer_500(client, users, foreign, watch_reads):
+    """The manager reaches every object, so each view gets as far as reading its ids."""
+    client.raise_request_exception = False
+    client.force_login(users["manager"])
+    seeds = names_in_source()
+    failures: list[str] = []
+    tried = 0
+
+    def send(method: str, url: str, data: dict) -> set[str]:
+        nonlocal tried
+        watch_reads.clear()
+        response = getattr(client, method)(url, data)
+        tried += 1
+        if response.status_code >= 500:
+            failures.append(f"{method.upper()} {url} {data} → {response.status_code} {_where(response)}")
+        return set(watch_reads)
+
+    for _name, url in _odd_id_urls(foreign):
+        for method in ("get", "post"):
+            # Every known name at once, with each odd value; note what the view looked up.
+            read: set[str] = set()
+            for value in ODD_IDS:
+                read |= send(method, url, dict.fromkeys(seeds, value))
+            read |= send(method, url, {})
+            # Then each name the view looked up, alone: an earlier one can no longer stop
+            # the view before it reaches it.
+            done: set[str] = set()
+            while read - done:
+                key = sorted(read - done)[0]
+                done.add(key)
+                if key in ("csrfmiddlewaretoken",):
+                    continue
+                read |= send(method, url, {key: "²"})
+    assert tried > 200
+    assert not failures, "odd digits answered 500:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("username", ["doctor", "peer"])
+def test_odd_digits_never_answer_500_for_community_users(client, users, foreign, username):
+    client.raise_request_exception = False
+    client.force_login(users[username])
+    seeds = names_in_source()
+    failures = []
+    for name, route in all_routes():
+        if name == "logout" or "<" in route:
+            continue
+        for method in ("get", "post"):
+            for value in ("²", "9" * 20):
+                response = getattr(client, method)(fill(route, {}), dict.fromkeys(seeds, value))
+                if response.status_code >= 500:
+                    failures.append(f"{method.upper()} /{route} {value} {_where(response)}")
+    assert not failures, "odd digits answered 500:\n" + "\n".join(failures)

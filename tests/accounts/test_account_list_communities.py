@@ -49,5 +49,9 @@ def test_peer_communities_cost_no_query_per_row(client_for, users, community_a):
 
     before = count()
     for i in range(5):
-        make_user(f"peer{i}", Role.PEER, person=make_person(f"同伴{i}", community=community_a, role="peer"))
+        make_user(
+            f"peer{i}",
+            Role.PEER,
+            person=make_person(f"同伴{i}", community=community_a, role="peer"),
+        )
     assert count() == before

@@ -50,6 +50,7 @@ def test_a_wrong_password_below_the_limit_is_an_inline_error_and_success_resets(
     assert doctor.check_password(NEW)
     # The failures were reset by the success, as after a sign-in.
     response = client.post(
-        "/password/", {"old_password": "wrong", "new_password1": "x" * 12, "new_password2": "x" * 12}
+        "/password/",
+        {"old_password": "wrong", "new_password1": "x" * 12, "new_password2": "x" * 12},
     )
     assert response.status_code == 200

@@ -29,9 +29,6 @@ def paper_session(venue, lead, helper, consumer, **overrides) -> dict:
         "plan-format": "group_discussion",
         "plan-lead_peer": lead.pk,
         "plan-assisting_peers": [helper.pk],
-        "record-held_on": "2014-05-07",
-        "record-started_at": "14:00",
-        "record-ended_at": "15:20",
         "record-format": "group_discussion",
         "record-theme": "书法练习",
         "record-peers_present": [lead.pk, helper.pk],
@@ -51,7 +48,13 @@ def test_research_assistant_enters_a_paper_session(
     assert response["Location"].endswith(f"?community={community_a.pk}")
     record = ActivityRecord.objects.get()
     assert record.plan.created_by == users["research"]
-    assert record.duration_minutes == 80
+    # One date and one pair of times on the page: the process form takes the plan's.
+    assert (record.held_on, record.started_at, record.ended_at) == (
+        record.plan.planned_on,
+        record.plan.planned_start,
+        record.plan.planned_end,
+    )
+    assert record.duration_minutes == 90
     assert Attendance.objects.get().person == consumer_a
 
 
@@ -60,11 +63,11 @@ def test_an_error_saves_nothing(
 ):
     client = client_for(users["research"])
     data = paper_session(
-        venue_a, peer_person_a, second_peer_a, consumer_a, **{"record-ended_at": "13:00"}
+        venue_a, peer_person_a, second_peer_a, consumer_a, **{"plan-planned_end": "13:00"}
     )
     response = client.post(reverse("activities:back_entry"), data)
     assert response.status_code == 200
-    assert response.context["record_form"].errors["ended_at"]
+    assert response.context["plan_form"].errors["planned_end"]
     assert not ActivityPlan.objects.exists()
 
 
@@ -77,7 +80,7 @@ def test_service_error_lands_next_to_the_right_field(
         peer_person_a,
         second_peer_a,
         consumer_a,
-        **{"plan-planned_on": "2014-01-08", "record-held_on": "2014-01-08"},
+        **{"plan-planned_on": "2014-01-08"},
     )
     response = client_for(users["research"]).post(reverse("activities:back_entry"), data)
     assert response.status_code == 200

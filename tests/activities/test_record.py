@@ -142,7 +142,7 @@ def test_record_page_prefills_from_the_plan(client_for, users, plan, peer_person
 def test_record_page_shows_the_confirmation_box_only_when_needed(client_for, users, plan):
     client = client_for(users["peer"])
     url = reverse("activities:record_edit", args=[plan.pk])
-    assert "duration_confirmed" not in client.get(url).content.decode()
+    assert 'type="checkbox" name="duration_confirmed"' not in client.get(url).content.decode()
     data = {
         "held_on": DAY.isoformat(),
         "started_at": "14:00",
@@ -152,7 +152,7 @@ def test_record_page_shows_the_confirmation_box_only_when_needed(client_for, use
     }
     response = client.post(url, data)
     assert response.status_code == 200
-    assert 'name="duration_confirmed"' in response.content.decode()
+    assert 'type="checkbox" name="duration_confirmed"' in response.content.decode()
     response = client.post(url, {**data, "duration_confirmed": "on"})
     assert response.status_code == 302
     assert ActivityRecord.objects.get().duration_minutes == 20

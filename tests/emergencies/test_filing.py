@@ -13,7 +13,6 @@ from tongban.accounts.models import Role
 from tongban.emergencies import services
 from tongban.emergencies.models import EmergencyEvent
 from tongban.notifications.models import Notification
-from tongban.submissions.models import Submission
 
 from .conftest import file_event, local, make_session
 
@@ -175,24 +174,6 @@ def test_a_double_submit_files_once(users, community_a):
     assert Notification.objects.count() == 1
 
 
-def test_late_entry_into_an_accepted_cycle_needs_a_reason(users, community_a):
-    day = date(2014, 1, 10)  # cycle 5 of a program started on 2013-07-01
-    Submission.objects.create(
-        community=community_a,
-        cycle=5,
-        status=Submission.Status.ACCEPTED,
-        submitted_by=users["peer"],
-        submitted_at=timezone.now(),
-    )
-    with pytest.raises(ValidationError) as error:
-        file_event(users["research"], community_a, occurred_at=local(day))
-    assert "change_reason" in error.value.error_dict
-    event = file_event(
-        users["research"], community_a, occurred_at=local(day), change_reason="纸质表格补录"
-    )
-    assert event.history.earliest().history_change_reason == "纸质表格补录"
-
-
 # Through the pages ---------------------------------------------------------------------
 
 
@@ -226,38 +207,21 @@ def test_a_double_click_on_file_lands_on_the_first(client_for, users, community_
     assert second.status_code == 302 and second["Location"] == first["Location"]
 
 
-def test_the_form_shows_errors_next_to_fields(client_for, users, community_a):
+def test_the_form_shows_every_error_at_once(client_for, users, community_a):
     client = client_for(users["peer"])
     future = timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post("/emergencies/new/", form_data(occurred_at=future, kind=""))
+    response = client.post(
+        "/emergencies/new/", form_data(occurred_at=future, kind="", description="")
+    )
     assert response.status_code == 200
     form = response.context["form"]
-    assert set(form.errors) == {"kind"}
-    response = client.post("/emergencies/new/", form_data(occurred_at=future))
-    assert set(response.context["form"].errors) == {"occurred_at"}
+    assert set(form.errors) == {"kind", "occurred_at", "description"}
+    html = response.content.decode()
+    # One summary at the top, each error linking to its field.
+    assert html.count('class="errorbox error-summary"') == 1
+    for name in ("kind", "occurred_at", "description"):
+        assert f'href="#field-{name}"' in html and f'id="field-{name}"' in html
     assert not EmergencyEvent.objects.exists()
-
-
-def test_the_late_entry_reason_appears_when_needed(client_for, users, community_a):
-    Submission.objects.create(
-        community=community_a,
-        cycle=5,
-        status=Submission.Status.ACCEPTED,
-        submitted_by=users["peer"],
-        submitted_at=timezone.now(),
-    )
-    client = client_for(users["research"])
-    page = client.get("/emergencies/new/")
-    assert 'name="change_reason"' in page.content.decode()
-    assert 'type="hidden" name="change_reason"' in page.content.decode()
-    data = form_data(occurred_at="2014-01-10T10:00")
-    response = client.post("/emergencies/new/", data)
-    assert response.status_code == 200
-    assert "change_reason" in response.context["form"].errors
-    assert '<textarea name="change_reason"' in response.content.decode()
-    response = client.post("/emergencies/new/", {**data, "change_reason": "纸质表格补录"})
-    assert response.status_code == 302
-    assert EmergencyEvent.objects.count() == 1
 
 
 def test_program_wide_users_choose_the_community_first(client_for, users, community_a):

@@ -179,9 +179,7 @@ def test_history_is_kept_and_readable(client_for, users, event):
 
 
 def test_voiding_an_event_of_an_accepted_cycle_records_the_reason(users, community_a):
-    event = file_event(
-        users["research"], community_a, occurred_at=local(date(2014, 1, 10)), change_reason=""
-    )
+    event = file_event(users["research"], community_a, occurred_at=local(date(2014, 1, 10)))
     Submission.objects.create(
         community=community_a,
         cycle=5,

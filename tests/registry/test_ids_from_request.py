@@ -24,3 +24,13 @@ def test_a_plain_id_still_prefills_the_person_cared_for(client_for, users, consu
     )
     assert response.context["form"]["cared_for"].value() == consumer_a.pk
 
+
+def test_a_unicode_digit_does_not_choose_a_record(client_for, users, community_a, consumer_a):
+    """int("٣") is 3: the filter must not read it as community 3 (or any other)."""
+    client = client_for(users["manager"])
+    odd = "".join(chr(0x0660 + int(d)) for d in str(community_a.pk))  # Arabic-Indic digits
+    response = client.get("/people/", {"community": odd})
+    assert response.status_code == 200
+    assert not response.context["filters"].is_valid()
+    plain = client.get("/people/", {"community": str(community_a.pk)})
+    assert plain.context["filters"].cleaned_data["community"] == community_a

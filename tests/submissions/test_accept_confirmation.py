@@ -20,7 +20,13 @@ URL = "/submissions/{pk}/1/"
 @pytest.fixture
 def submitted(community_a, users, peer_person_a, frozen):
     frozen(date(2013, 8, 20))
-    make_plan(community_a, date(2013, 7, 5), lead=peer_person_a, by=users["peer"], held_on=date(2013, 7, 5))
+    make_plan(
+        community_a,
+        date(2013, 7, 5),
+        lead=peer_person_a,
+        by=users["peer"],
+        held_on=date(2013, 7, 5),
+    )
     make_plan(community_a, date(2013, 7, 12), lead=peer_person_a, by=users["peer"])
     make_emergency(community_a, date(2013, 7, 6), by=users["peer"])
     services.submission_submit(community=community_a, cycle_number=1, by=users["peer"])

@@ -55,7 +55,10 @@ def test_a_change_with_its_reason_notifies_every_manager_but_the_changer(
     away.save()
     with time_machine.travel(date(2016, 5, 10), tick=False):
         services.record_save(
-            plan=plan, by=users["peer"], fields=record_fields(summary="补记"), change_reason="漏写总结"
+            plan=plan,
+            by=users["peer"],
+            fields=record_fields(summary="补记"),
+            change_reason="漏写总结",
         )
     sent = Notification.objects.filter(kind=KIND)
     assert {n.recipient for n in sent} == {users["manager"], other}
@@ -98,7 +101,10 @@ def test_unread_notice_is_not_repeated_and_a_refused_change_sends_nothing(
         assert not Notification.objects.filter(kind=KIND).exists()
         for summary in ("一", "二"):
             services.record_save(
-                plan=plan, by=users["peer"], fields=record_fields(summary=summary), change_reason="补"
+                plan=plan,
+                by=users["peer"],
+                fields=record_fields(summary=summary),
+                change_reason="补",
             )
     assert Notification.objects.filter(kind=KIND, recipient=users["manager"]).count() == 1
     Notification.objects.filter(kind=KIND).update(read_at=timezone.now())

@@ -7,17 +7,17 @@ from datetime import date
 from django.utils import translation
 
 from tongban.submissions import services
-from tongban.submissions.models import Submission
 
 
 def test_submission_and_notification_labels_name_the_cycle(users, community_a, frozen):
     frozen(date(2013, 8, 20))
     submission = services.submission_submit(community=community_a, cycle_number=1, by=users["peer"])
     with translation.override("en"):
-        assert str(submission) == "甲社区 · Cycle 1"
+        assert str(submission) == "Alpha · Cycle 1"
+    with translation.override("zh-hans"):
+        assert str(submission) == "甲社区 · 第 1 期"
     notice = users["manager"].notifications.get()
     assert notice.subject == "甲社区 第 1 期（2013-07-01–2013-08-11）"
-    assert isinstance(submission, Submission)
 
 
 def test_pages_label_cycles_with_the_translated_cycle_label(client_for, users, community_a, frozen):

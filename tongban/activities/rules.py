@@ -123,13 +123,15 @@ def standings(community, role: str, person_ids: Iterable[int] | None = None) -> 
         standing = Standing(person_id=person_id, enrolled_on=started_on)
         by_enrolment[pk] = standing
         result[person_id] = standing
-    changes = EnrolmentStatusChange.objects.filter(enrolment_id__in=list(by_enrolment)).order_by(
+    # A subquery, not the ids: always one query, however many people.
+    changes = EnrolmentStatusChange.objects.filter(enrolment__in=enrolments.values("pk")).order_by(
         "effective_on", "pk"
     )
     for enrolment_id, effective_on, status in changes.values_list(
         "enrolment_id", "effective_on", "status"
     ):
-        by_enrolment[enrolment_id].changes.append((effective_on, status))
+        if enrolment_id in by_enrolment:
+            by_enrolment[enrolment_id].changes.append((effective_on, status))
     return result
 
 

@@ -10,11 +10,25 @@ from django.utils.translation import gettext_lazy as _
 from tongban.core import scope
 from tongban.core.concurrency import VersionField, current_version
 from tongban.core.forms import DateInput
+from tongban.core.ids import parse_id
 
 from . import selectors
 from .models import CaregiverLink, Enrolment, EnrolmentStatusChange, Person
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A record chosen by id: only plain ASCII digits ("٣" is not record 3)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str) and parse_id(value) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
 
 
 def label_blank_choices(form: forms.BaseForm) -> None:
@@ -94,9 +108,9 @@ class PersonCreateForm(PersonForm):
     """A new person enters with a role: enrolled in a community, or a caregiver of someone."""
 
     role = forms.ChoiceField(label=_("role"), choices=ROLE_CHOICES)
-    community = forms.ModelChoiceField(label=_("community"), queryset=None, required=False)
+    community = IdChoiceField(label=_("community"), queryset=None, required=False)
     started_on = forms.DateField(label=_("start date"), required=False, widget=DateInput())
-    cared_for = forms.ModelChoiceField(label=_("cares for"), queryset=None, required=False)
+    cared_for = IdChoiceField(label=_("cares for"), queryset=None, required=False)
     relationship = forms.ChoiceField(
         label=_("relationship"),
         choices=[("", _("Choose the relationship")), *CaregiverLink.Relationship.choices],
@@ -205,7 +219,7 @@ class PeopleFilterForm(forms.Form):
     role = forms.ChoiceField(
         label=_("role"), required=False, choices=[("", _("all roles")), *ROLE_CHOICES]
     )
-    community = forms.ModelChoiceField(
+    community = IdChoiceField(
         label=_("community"), queryset=None, required=False, empty_label=_("all communities")
     )
 
