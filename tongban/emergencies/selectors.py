@@ -23,7 +23,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from tongban.accounts.models import Role, User
 from tongban.activities import rules as activity_rules
@@ -174,11 +173,19 @@ def involvable_people(
     )
 
 
+def text_list(items) -> str:
+    """Items joined in the reader's language: "a, b, c" or "甲、乙、丙"."""
+    text = ""
+    for item in items:
+        text = _("%(list)s, %(item)s") % {"list": text, "item": item} if text else str(item)
+    return text
+
+
 def _labelled(name: str, roles: list[str], status: str = "") -> str:
     parts = [*roles, status] if status else roles
     if not parts:
         return name
-    return _("%(name)s (%(role)s)") % {"name": name, "role": pgettext("list", ", ").join(parts)}
+    return _("%(name)s (%(role)s)") % {"name": name, "role": text_list(parts)}
 
 
 def involved_choices(

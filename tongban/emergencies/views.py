@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from tongban.core import scope
@@ -92,7 +91,7 @@ def emergency_create(request: HttpRequest) -> HttpResponse:
 
 def _people_list(users, *, exclude=None) -> str:
     """Names with their roles in the reader's language, e.g. "王医生（社区医生）"."""
-    return pgettext("list", ", ").join(
+    return selectors.text_list(
         _("%(name)s (%(role)s)") % {"name": user.display_name, "role": user.get_role_display()}
         for user in users
         if exclude is None or user.pk != exclude.pk
