@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 # Bookkeeping columns that say nothing to a reader.
 SKIPPED = {"id", "created_at", "voided_by", "is_superuser", "is_staff", "date_joined"}
+# Rows of one object written by the same user this close together are one save: a
+# service saves the row, then sets its many-to-many fields (simple-history writes a row
+# for each), or saves a computed field right after.
+SAVE_WINDOW = timedelta(seconds=2)
+# Fields holding a language code, shown by the language's name.
+LANGUAGE_FIELDS = {"language"}
 
 
 @dataclass
@@ -30,6 +38,35 @@ class AuditEntry:
     subject: str
     changes: list[FieldChange] = field(default_factory=list)
     reason: str = ""
+    # Which object and which user, to tell one save from the next (not shown).
+    object_key: object = None
+    user_id: int | None = None
+    last_when: datetime | None = None
+
+
+def value_text(value) -> str:
+    """A value as users know it: 09:30, 2016-06-28, 是/否 (no field needed)."""
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def display_name(obj) -> str:
+    """What a page calls a record: its `display_name` when it has one, else str()."""
+    name = getattr(obj, "display_name", None)
+    return str(name) if name else str(obj)
+
+
+def who_name(user) -> str:
+    return display_name(user) if user is not None else str(_("system"))
 
 
 def _display(model_field: models.Field, value, related_names: dict) -> str:
@@ -39,23 +76,33 @@ def _display(model_field: models.Field, value, related_names: dict) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
         return related_names.get((model_field.related_model, value), str(value))
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return str(value)
+    if model_field.name in LANGUAGE_FIELDS:
+        return str(dict(settings.LANGUAGES).get(value, value))
+    return value_text(value)
+
+
+def _is_foreign_key(model_field: models.Field) -> bool:
+    return model_field.is_relation and (model_field.many_to_one or model_field.one_to_one)
+
+
+def _named(related: type[models.Model]) -> models.QuerySet:
+    """The related model's rows, with what their display names read (a peer's person)."""
+    queryset = related._default_manager.all()
+    if related._meta.label == settings.AUTH_USER_MODEL:
+        queryset = queryset.select_related("person")
+    return queryset
 
 
 def _related_names(model: type[models.Model], records: list, fields: list[models.Field]) -> dict:
     """Names of the objects that foreign keys point to: one query per related model."""
     names: dict = {}
     for model_field in fields:
-        if not model_field.is_relation or not model_field.many_to_one:
+        if not _is_foreign_key(model_field):
             continue
         ids = {getattr(r, model_field.attname) for r in records} - {None}
         related = model_field.related_model
-        for obj in related._default_manager.filter(pk__in=ids):
-            names[(related, obj.pk)] = str(obj)
+        for obj in _named(related).filter(pk__in=ids):
+            names[(related, obj.pk)] = display_name(obj)
     return names
 
 
@@ -70,7 +117,7 @@ def _m2m_sets(model: type[models.Model], records: list, name: str) -> dict[int, 
         )
     )
     ids = {target_id for _history_id, target_id in rows}
-    names = {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=ids)}
+    names = {obj.pk: display_name(obj) for obj in _named(related).filter(pk__in=ids)}
     grouped: dict[int, list[str]] = {}
     for history_id, target_id in rows:
         grouped.setdefault(history_id, []).append(names.get(target_id, str(target_id)))
@@ -85,10 +132,11 @@ def audit_entries(
     hidden_fields: Iterable[str] = (),
     m2m_fields: Iterable[str] = (),
 ) -> list[AuditEntry]:
-    """Turn historical records of one model into entries, oldest first.
+    """Turn historical records of one model into entries, oldest first: one per save.
 
     `hidden_fields` never appear, neither their old nor their new values.
     `m2m_fields` are many-to-many fields whose history simple-history keeps.
+    Rows of one object by one user within SAVE_WINDOW are one save (see `fold`).
     """
     hidden = set(hidden_fields) | SKIPPED
     records = sorted(history, key=lambda r: (r.history_date, r.history_id))
@@ -135,13 +183,114 @@ def audit_entries(
         entries.append(
             AuditEntry(
                 when=record.history_date,
-                who=str(user) if user else str(_("system")),
+                who=who_name(user),
                 action=str(action),
                 subject=subject(record),
                 changes=changes,
                 reason=getattr(record, "history_change_reason", None) or "",
+                object_key=record.id,
+                user_id=record.history_user_id,
             )
         )
+    return fold(entries)
+
+
+def _same_save(entry: AuditEntry, later: AuditEntry) -> bool:
+    return (
+        entry.object_key is not None
+        and entry.object_key == later.object_key
+        and entry.user_id == later.user_id
+        and later.when - (entry.last_when or entry.when) <= SAVE_WINDOW
+    )
+
+
+def fold(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Entries (oldest first) of one save become one: "created" then "changed" a moment
+    later by the same user is one "created" with the final values; a field changed twice
+    shows its first old and last new value, and disappears when they are equal."""
+    folded: list[AuditEntry] = []
+    latest: dict = {}  # object_key -> its last entry in `folded`
+    for entry in entries:
+        previous = latest.get(entry.object_key)
+        if previous is None or not _same_save(previous, entry):
+            folded.append(entry)
+            latest[entry.object_key] = entry
+            continue
+        created = previous.action == str(ACTIONS["+"])
+        by_label = {change.label: change for change in previous.changes}
+        for change in entry.changes:
+            earlier = by_label.get(change.label)
+            if earlier is None:
+                change = FieldChange(change.label, "" if created else change.old, change.new)
+                previous.changes.append(change)
+                by_label[change.label] = change
+            else:
+                earlier.new = change.new
+        previous.changes = [c for c in previous.changes if created or c.old != c.new]
+        if entry.action not in (str(ACTIONS["~"]), str(ACTIONS["+"])):
+            previous.action = entry.action  # "voided" says more than "changed"
+        previous.reason = previous.reason or entry.reason
+        previous.last_when = entry.when
+    return folded
+
+
+def grouped_entries(
+    history: Iterable,
+    *,
+    label: str,
+    name: Callable[[object], str],
+    subject: str | None = None,
+) -> list[AuditEntry]:
+    """Rows of a list (a session's attendances) become one entry per save, oldest first.
+
+    Each historical row is one item of the list: created rows read "+ name", rows voided
+    (or deleted) "− name", any other change "~ name". Rows written by the same user
+    within SAVE_WINDOW of the group's first row are one save: one entry, whose only
+    change is `label` ("participant list: + 甲, − 乙"). `subject` defaults to `label`.
+    The first non-empty change reason of the group is the entry's reason.
+    """
+    records = sorted(history, key=lambda r: (r.history_date, r.history_id))
+    previous: dict = {}
+    entries: list[AuditEntry] = []
+    current: AuditEntry | None = None
+    items: list[str] = []
+
+    def close() -> None:
+        if current is not None and items:
+            joined = gettext_now(", ").join(items)
+            current.changes = [FieldChange(label=str(label), old="", new=joined)]
+            entries.append(current)
+
+    for record in records:
+        before = previous.get(record.id)
+        previous[record.id] = record
+        voided_now = bool(getattr(record, "voided_at", None)) and not (
+            before is not None and getattr(before, "voided_at", None)
+        )
+        if record.history_type == "+":
+            sign = "+"
+        elif record.history_type == "-" or voided_now:
+            sign = "−"
+        else:
+            sign = "~"
+        item = f"{sign} {name(record)}"
+        if (
+            current is None
+            or current.user_id != record.history_user_id
+            or record.history_date - current.when > SAVE_WINDOW
+        ):
+            close()
+            current = AuditEntry(
+                when=record.history_date,
+                who=who_name(record.history_user),
+                action=str(ACTIONS["~"]),
+                subject=str(subject or label),
+                user_id=record.history_user_id,
+            )
+            items = []
+        items.append(item)
+        current.reason = current.reason or getattr(record, "history_change_reason", None) or ""
+    close()
     return entries
 
 

@@ -62,9 +62,7 @@ class OpenEmergency:
 def open_emergencies(user) -> list[OpenEmergency]:
     """The user's open events, escalated first, then awaiting, then acknowledged: one query."""
     now = timezone.now()
-    return [
-        OpenEmergency(event, now) for event in emergencies.open_emergencies_for_home(user)
-    ]
+    return [OpenEmergency(event, now) for event in emergencies.open_emergencies_for_home(user)]
 
 
 @dataclass
@@ -116,9 +114,7 @@ def _communities_with_flags(user) -> list:
     return list(
         registry.communities_overview(user)
         .select_related("program")
-        .annotate(
-            active_peers=Count("enrolments", filter=Q(enrolments__in=active), distinct=True)
-        )
+        .annotate(active_peers=Count("enrolments", filter=Q(enrolments__in=active), distinct=True))
     )
 
 

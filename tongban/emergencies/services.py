@@ -184,7 +184,8 @@ def _notify_if_cycle_accepted(event: EmergencyEvent, community: Community) -> No
     if not is_locked(community=community, day=day):
         return
     notification_send(
-        recipients=list(rules.managers()),
+        # A manager who files it knows already.
+        recipients=[user for user in rules.managers() if user.pk != event.reported_by_id],
         kind=Notification.Kind.EMERGENCY_IN_ACCEPTED_CYCLE,
         subject=_subject(community),
         url=event.get_absolute_url(),
