@@ -34,3 +34,20 @@ def test_a_unicode_digit_does_not_choose_a_record(client_for, users, community_a
     assert not response.context["filters"].is_valid()
     plain = client.get("/people/", {"community": str(community_a.pk)})
     assert plain.context["filters"].cleaned_data["community"] == community_a
+
+
+@pytest.mark.parametrize("value", ODD)
+def test_record_choices_in_posted_forms_refuse_odd_ids(client_for, users, consumer_a, value):
+    client = client_for(users["manager"])
+    response = client.post(
+        "/accounts/new/",
+        {"username": "x1", "full_name": "某", "role": "social_worker", "communities": [value]},
+    )
+    assert response.status_code == 200 and "communities" in response.context["form"].errors
+    response = client.post("/accounts/new/?kind=peer", {"person": value, "username": "x2"})
+    assert response.status_code == 200 and "person" in response.context["form"].errors
+    response = client.post(
+        f"/people/{consumer_a.pk}/enrol/",
+        {"community": value, "role": "peer", "started_on": "2015-01-01"},
+    )
+    assert response.status_code == 200 and "community" in response.context["form"].errors

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import PasswordChangeForm, UsernameField
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 
+from tongban.registry.fields import IdChoiceField, IdMultipleChoiceField
 from tongban.registry.models import Community, Enrolment, Person
 
 from .models import PROGRAM_WIDE_ROLES, STAFF_ROLES, User
@@ -59,7 +60,7 @@ class StaffAccountForm(UniqueUsernameMixin, PasswordPairMixin):
     full_name = forms.CharField(label=_("name"), max_length=150)
     email = forms.EmailField(label=_("e-mail"), required=False)
     role = forms.ChoiceField(label=_("role"), choices=STAFF_ROLES)
-    communities = forms.ModelMultipleChoiceField(
+    communities = IdMultipleChoiceField(
         label=_("communities"),
         queryset=Community.objects.all(),
         required=False,
@@ -79,7 +80,7 @@ class StaffAccountForm(UniqueUsernameMixin, PasswordPairMixin):
 
 
 class PeerAccountForm(UniqueUsernameMixin, PasswordPairMixin):
-    person = forms.ModelChoiceField(label=_("peer"), queryset=Person.objects.none())
+    person = IdChoiceField(label=_("peer"), queryset=Person.objects.none())
     username = UsernameField(label=_("username"), max_length=150)
 
     field_order = ["person", "username"]
@@ -104,7 +105,7 @@ class AccountEditForm(forms.Form):
     full_name = forms.CharField(label=_("name"), max_length=150)
     email = forms.EmailField(label=_("e-mail"), required=False)
     role = forms.ChoiceField(label=_("role"), choices=STAFF_ROLES)
-    communities = forms.ModelMultipleChoiceField(
+    communities = IdMultipleChoiceField(
         label=_("communities"),
         queryset=Community.objects.all(),
         required=False,

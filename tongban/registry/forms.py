@@ -10,25 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from tongban.core import scope
 from tongban.core.concurrency import VersionField, current_version
 from tongban.core.forms import DateInput
-from tongban.core.ids import parse_id
 
 from . import selectors
+from .fields import IdChoiceField
 from .models import CaregiverLink, Enrolment, EnrolmentStatusChange, Person
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
-
-
-class IdChoiceField(forms.ModelChoiceField):
-    """A record chosen by id: only plain ASCII digits ("٣" is not record 3)."""
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, str) and parse_id(value) is None:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return super().to_python(value)
 
 
 def label_blank_choices(form: forms.BaseForm) -> None:
@@ -163,6 +150,7 @@ class EnrolmentForm(forms.ModelForm):
         model = Enrolment
         fields = ["community", "role", "started_on"]
         widgets = {"started_on": DateInput()}
+        field_classes = {"community": IdChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,6 +185,7 @@ class CaregiverLinkForm(forms.ModelForm):
         model = CaregiverLink
         fields = ["cared_for", "relationship", "started_on"]
         widgets = {"started_on": DateInput()}
+        field_classes = {"cared_for": IdChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
