@@ -69,3 +69,16 @@ def plan(users, community_a, venue_a, peer_person_a, second_peer_a) -> ActivityP
         fields=plan_fields(venue_a, peer_person_a),
         assisting_peers=[second_peer_a],
     )
+
+
+@pytest.fixture
+def english_client_for(client_for):
+    """A signed-in client that reads the pages in English (messages asserted by text)."""
+    from django.conf import settings
+
+    def login(user):
+        client = client_for(user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return login

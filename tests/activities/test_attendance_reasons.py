@@ -97,11 +97,11 @@ def test_reasons_take_a_constant_number_of_queries(community_a):
     assert len(standing) == 20
 
 
-def test_the_checklist_shows_the_dates_that_matter(client_for, users, plan, community_a):
+def test_the_checklist_shows_the_dates_that_matter(english_client_for, users, plan, community_a):
     leaving = make_person("将退出者", community=community_a)
     change_status(leaving, "withdrawn", date(2016, 4, 1))
     steady = make_person("一直在册", community=community_a)
-    page = client_for(users["peer"]).get(reverse("activities:record_edit", args=[plan.pk]))
+    page = english_client_for(users["peer"]).get(reverse("activities:record_edit", args=[plan.pk]))
     labels = dict(
         (person.pk, label) for person, label in _choices(page.context["form"]["consumers"])
     )
@@ -109,10 +109,10 @@ def test_the_checklist_shows_the_dates_that_matter(client_for, users, plan, comm
     assert labels[steady.pk] == "一直在册"
 
 
-def test_back_entry_checklist_shows_each_consumers_dates(client_for, users, community_a):
+def test_back_entry_checklist_shows_each_consumers_dates(english_client_for, users, community_a):
     late = make_person("于浩", community=community_a, started_on=date(2015, 10, 12))
     change_status(late, "withdrawn", date(2016, 2, 1))
-    page = client_for(users["research"]).get(reverse("activities:back_entry"))
+    page = english_client_for(users["research"]).get(reverse("activities:back_entry"))
     labels = dict(
         (person.pk, label) for person, label in _choices(page.context["record_form"]["consumers"])
     )
@@ -120,7 +120,7 @@ def test_back_entry_checklist_shows_each_consumers_dates(client_for, users, comm
 
 
 def test_back_entry_names_the_consumer_enrolled_after_the_paper_session(
-    client_for, users, community_a, venue_a, peer_person_a
+    english_client_for, users, community_a, venue_a, peer_person_a
 ):
     late = make_person("于浩", community=community_a, started_on=date(2015, 10, 12))
     data = {
@@ -137,7 +137,7 @@ def test_back_entry_names_the_consumer_enrolled_after_the_paper_session(
         "record-theme": "唱歌",
         "record-consumers": [late.pk],
     }
-    page = client_for(users["research"]).post(reverse("activities:back_entry"), data)
+    page = english_client_for(users["research"]).post(reverse("activities:back_entry"), data)
     assert page.status_code == 200
     assert page.context["record_form"].errors["consumers"] == [
         "于浩 was enrolled on 2015-10-12, after this session."

@@ -132,7 +132,7 @@ def test_the_page_shows_the_conflict_at_the_top_and_the_current_values(
     assert response.status_code == 200
     page = response.content.decode()
     assert 'id="error-summary"' in page
-    assert page.index('id="error-summary"') < page.index("<form")
+    assert page.index('id="error-summary"') < page.index('<form method="post" class="form"')
     assert "manager" in response.context["conflict"]
     assert response.context["form"]["theme"].value() == "经理改的主题"
     assert response.context["form"]["version"].value() == current_version(plan)

@@ -19,3 +19,14 @@ def test_odd_ids_answer_404(client_for, users, community_a, name, value):
 def test_a_plain_id_still_works(client_for, users, community_a):
     client = client_for(users["psychiatrist"])
     assert client.get(f"/emergencies/new/?community={community_a.pk}").status_code == 200
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "²", "-1"])
+def test_odd_ids_in_the_form_are_field_errors(client_for, users, community_a, value):
+    client = client_for(users["peer"])
+    response = client.post(
+        "/emergencies/new/",
+        {"session": value, "people_involved": [value], "walk_ins": [value], "kind": "other"},
+    )
+    assert response.status_code == 200
+    assert {"session", "people_involved"} <= set(response.context["form"].errors)

@@ -305,6 +305,7 @@ def plan_create(
         raise SessionAlreadyEntered(same)
     plan = ActivityPlan(community=community, created_by=by, **fields)
     plan._change_reason = reason
+    plan._history_user = by
     plan.save()
     plan.assisting_peers.set(assisting_peers)
     return plan
@@ -345,6 +346,7 @@ def plan_update(
     for name, value in fields.items():
         setattr(plan, name, value)
     plan._change_reason = change_reason.strip()
+    plan._history_user = by
     plan.save()
     if {p.pk for p in assisting_peers} != set(plan.assisting_peers.values_list("pk", flat=True)):
         plan.assisting_peers.set(assisting_peers)
@@ -407,6 +409,7 @@ def record_save(
         setattr(record, name, value)
     record.duration_minutes = minutes_between(fields["started_at"], fields["ended_at"])
     record._change_reason = reason
+    record._history_user = by
     record.save()
     record.peers_present.set(peers_present)
     record.staff_present.set(staff_present)
@@ -425,6 +428,7 @@ def _sync_attendance(record, consumers, keep_walk_ins, walk_in, *, by, reason: s
         )
         if gone:
             attendance._change_reason = reason
+            attendance._history_user = by
             attendance.void(by=by, reason=reason or _("Removed from the participant list."))
     present = {a.person_id for a in current if a.person_id}
     try:
@@ -433,6 +437,7 @@ def _sync_attendance(record, consumers, keep_walk_ins, walk_in, *, by, reason: s
                 if person.pk not in present:
                     attendance = Attendance(record=record, person=person)
                     attendance._change_reason = reason
+                    attendance._history_user = by
                     attendance.save()
     except IntegrityError as error:
         raise ValidationError(
@@ -446,6 +451,7 @@ def _sync_attendance(record, consumers, keep_walk_ins, walk_in, *, by, reason: s
             note=walk_in["note"].strip(),
         )
         attendance._change_reason = reason
+        attendance._history_user = by
         attendance.save()
 
 
@@ -459,10 +465,12 @@ def session_void(*, plan: ActivityPlan, by, reason: str) -> ActivityPlan:
         raise ValidationError({"reason": _("Say why this session is voided.")})
     require_reason_if_locked(community=plan.community, day=plan.session_date, reason=reason)
     plan._change_reason = reason.strip()
+    plan._history_user = by
     plan.void(by=by, reason=reason)
     record = ActivityRecord.objects.filter(plan=plan, voided_at__isnull=True).first()
     if record is not None:
         record._change_reason = reason.strip()
+        record._history_user = by
         record.void(by=by, reason=reason)
     return plan
 
