@@ -80,6 +80,26 @@ def _walk_in_note(walk_ins: list[Attendance], session) -> tuple[str, str | None]
     return "\n".join(lines), None
 
 
+def _involvable_ids(user, community: Community, session, people: dict) -> set[int]:
+    """Which of `people` the user may name: those the form offers (from the session, or
+    the community's people serving on its day), or those serving today, which the form
+    offers when the session is chosen from its list rather than given."""
+    if not people:
+        return set()
+    found = set(
+        selectors.involvable_people(user, community, session=session)
+        .filter(pk__in=people)
+        .values_list("pk", flat=True)
+    )
+    if session is not None and len(found) != len(people):
+        found |= set(
+            selectors.involvable_people(user, community)
+            .filter(pk__in=people)
+            .values_list("pk", flat=True)
+        )
+    return found
+
+
 @transaction.atomic
 def emergency_file(
     *,
@@ -127,8 +147,7 @@ def emergency_file(
         errors["actions_taken"] = _("Say what was done.")
     people = {person.pk: person for person in people_involved}
     offered_session = session if "session" not in errors else None
-    allowed = selectors.involvable_people(reported_by, community, session=offered_session)
-    if allowed.filter(pk__in=people).count() != len(people):
+    if len(_involvable_ids(reported_by, community, offered_session, people)) != len(people):
         errors["people_involved"] = _("Choose people of this community.")
     walk_in_lines, walk_in_error = _walk_in_note(list(walk_ins), offered_session)
     if walk_in_error:
