@@ -117,6 +117,37 @@ def _add_errors(form, errors: dict) -> None:
             form.add_error(target, message)
 
 
+def _guard_ids(form) -> None:
+    """Ids posted to the form's record choices are ASCII digits of a sane length, else the
+    choice is invalid: "99999999999999999999" must not reach the database (500)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelMultipleChoiceField):
+
+            def check(value, original=field._check_values, field=field):
+                for pk in value:
+                    if parse_id(str(pk)) is None:
+                        raise ValidationError(
+                            field.error_messages["invalid_pk_value"],
+                            code="invalid_pk_value",
+                            params={"pk": pk},
+                        )
+                return original(value)
+
+            field._check_values = check
+        elif isinstance(field, forms.ModelChoiceField):
+
+            def to_python(value, original=field.to_python, field=field):
+                if value not in field.empty_values and parse_id(str(value)) is None:
+                    raise ValidationError(
+                        field.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": value},
+                    )
+                return original(value)
+
+            field.to_python = to_python
+
+
 class SessionFormMixin:
     """The change reason and the duration confirmation show when they are needed."""
 
@@ -259,6 +290,7 @@ class PlanForm(SessionFormMixin, forms.ModelForm):
         self.fields["version"].initial = current_version(self.instance)
         self._offer_peers()
         self._prepare_optional_fields(locked)
+        _guard_ids(self)
 
     def session_day(self):
         """The day the form is about: as typed, else the plan's, else the initial one."""
@@ -437,6 +469,7 @@ class RecordForm(SessionFormMixin, forms.ModelForm):
         if not walk_ins:
             del self.fields["keep_walk_ins"]
         self._prepare_optional_fields(locked)
+        _guard_ids(self)
 
     def _offer_peers(self, community, record, day) -> None:
         field = self.fields["peers_present"]

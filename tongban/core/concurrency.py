@@ -21,9 +21,7 @@ def current_version(instance: models.Model | None) -> int:
     """0 for a record not saved yet."""
     if instance is None or instance.pk is None:
         return 0
-    latest = (
-        instance.history.order_by("-history_id").values_list("history_id", flat=True).first()
-    )
+    latest = instance.history.order_by("-history_id").values_list("history_id", flat=True).first()
     return latest or 0
 
 
