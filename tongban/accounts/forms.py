@@ -7,7 +7,7 @@ from django.contrib.auth.forms import PasswordChangeForm, UsernameField
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 
-from tongban.registry.fields import IdChoiceField, IdMultipleChoiceField
+from tongban.core.fields import IdChoiceField, IdMultipleChoiceField
 from tongban.registry.models import Community, Enrolment, Person
 
 from .models import PROGRAM_WIDE_ROLES, STAFF_ROLES, User

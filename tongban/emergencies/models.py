@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -163,7 +164,8 @@ class EmergencyEvent(VoidableModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+        # Local time: the day a reader knows, not the UTC one.
+        return f"{timezone.localtime(self.occurred_at):%Y-%m-%d} · {self.get_kind_display()}"
 
     def get_absolute_url(self) -> str:
         return reverse("emergencies:emergency_detail", args=[self.pk])
@@ -219,4 +221,4 @@ class FollowUp(models.Model):
         verbose_name_plural = _("follow-up notes")
 
     def __str__(self) -> str:
-        return f"{self.event} · {self.written_at:%Y-%m-%d %H:%M}"
+        return f"{self.event} · {timezone.localtime(self.written_at):%Y-%m-%d %H:%M}"

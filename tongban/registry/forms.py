@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tongban.core import scope
 from tongban.core.concurrency import VersionField, current_version
+from tongban.core.fields import IdChoiceField
 from tongban.core.forms import DateInput
 
 from . import selectors
-from .fields import IdChoiceField
 from .models import CaregiverLink, Enrolment, EnrolmentStatusChange, Person
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")

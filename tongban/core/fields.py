@@ -37,3 +37,15 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": item},
                 )
         return super()._check_values(value)
+
+
+def id_formfield(db_field, **kwargs):
+    """`Meta.formfield_callback` for model forms: their foreign keys and many-to-many
+    fields choose records through the fields above."""
+    from django.db import models
+
+    if isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", IdChoiceField)
+    elif isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", IdMultipleChoiceField)
+    return db_field.formfield(**kwargs)
