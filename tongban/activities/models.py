@@ -166,7 +166,7 @@ class ActivityPlan(VoidableModel):
         indexes = [models.Index(fields=["community", "planned_on"])]
 
     def __str__(self) -> str:
-        return f"{self.planned_on} {self.theme}"
+        return f"{self.planned_on:%Y-%m-%d} · {self.theme}"
 
     @property
     def session_date(self):
@@ -245,7 +245,7 @@ class ActivityRecord(VoidableModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.held_on} {self.theme}"
+        return f"{self.held_on:%Y-%m-%d} · {self.theme}"
 
 
 class Attendance(VoidableModel):

@@ -9,10 +9,11 @@ from django.db.models import Avg, Case, Count, F, QuerySet, Value, When
 from django.db.models import CharField as CharFieldType
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tongban.accounts.models import Role, User
 from tongban.core import scope
-from tongban.core.audit import audit_entries, merge
+from tongban.core.audit import audit_entries, grouped_entries, merge
 
 from .models import PEERS_PER_SESSION, ActivityPlan, ActivityRecord, Attendance, Category, Topic
 
@@ -122,11 +123,12 @@ def session_history(plan: ActivityPlan, *, user=None) -> list:
                 m2m_fields=["peers_present", "staff_present"],
             )
         )
+        # The ticks of one save are one entry: "participant list: + 甲、− 乙".
         entries.append(
-            audit_entries(
+            grouped_entries(
                 versions(Attendance.history.filter(record_id=record.pk).select_related("person")),
-                model=Attendance,
-                subject=lambda r: str(r.person or r.walk_in_name),
+                label=gettext("Participant List"),
+                name=lambda r: r.person.name if r.person_id else r.walk_in_name,
             )
         )
     return merge(*entries)

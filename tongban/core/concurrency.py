@@ -92,5 +92,7 @@ class VersionField(forms.IntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("min_value", 0)
+        # A tampered 20-digit value must be a form error, not an overflow in the database.
+        kwargs.setdefault("max_value", 2**53)
         kwargs.setdefault("label", gettext_lazy("version"))
         super().__init__(**kwargs)
