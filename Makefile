@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 # Installs come from the locks (exact versions, checked by hash); the .txt files are their
 # inputs. To update the locks, see docs/development.md, "Updating the lock".
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --require-hashes
+# One test worker per core (pytest-xdist); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -40,7 +42,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
