@@ -118,3 +118,30 @@ def test_unread_notice_is_not_repeated_and_a_refused_change_sends_nothing(
 def test_open_cycles_notify_nobody(users, community_a):
     assert locking.require_reason_if_locked(community=community_a, day=DAY, reason="x") == "x"
     assert not Notification.objects.filter(kind=KIND).exists()
+
+
+def test_a_form_refused_for_another_error_notifies_nobody(client_for, users, accepted):
+    """The form checks the reason too (one round of errors); only the write notifies."""
+    plan, _number = accepted
+    with time_machine.travel(date(2016, 5, 10), tick=False):
+        client = client_for(users["peer"])
+        page = client.get(f"/sessions/{plan.pk}/record/")
+        data = {
+            key: value
+            for key, value in page.context["form"].initial.items()
+            if value is not None and not isinstance(value, list)
+        }
+        data.update(
+            {
+                "held_on": DAY.isoformat(),
+                "started_at": "15:00",
+                "ended_at": "14:00",  # before the start: refused
+                "format": "group_discussion",
+                "theme": "一起唱歌",
+                "change_reason": "补记",
+            }
+        )
+        response = client.post(f"/sessions/{plan.pk}/record/", data)
+    assert response.status_code == 200
+    assert "ended_at" in response.context["form"].errors
+    assert not Notification.objects.filter(kind=KIND).exists()

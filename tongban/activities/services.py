@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tongban.core.concurrency import check_version
 from tongban.registry.models import Enrolment
-from tongban.submissions.locking import require_reason_if_locked
+from tongban.submissions.locking import reason_error, require_reason_if_locked
 
 from . import rules
 from .models import USUAL_MINUTES, ActivityPlan, ActivityRecord, Attendance, Topic
@@ -49,10 +49,21 @@ def _add(errors: Errors, field: str | None, message) -> None:
         messages.append(message)
 
 
-def _reason_errors(errors: Errors, community, days: Iterable[date | None], reason: str) -> str:
-    """Ask for the change reason (in the same round as every other error)."""
+def _reason_errors(
+    errors: Errors, community, days: Iterable[date | None], reason: str, *, writing: bool
+) -> str:
+    """Ask for the change reason (in the same round as every other error).
+
+    `writing`: called by a service about to write, which notifies the managers of a change
+    to accepted forms (rolled back with the write if it is refused); forms only check."""
     for day in days:
         if day is None:
+            continue
+        if not writing:
+            message = reason_error(community=community, day=day, reason=reason or "")
+            if message:
+                _add(errors, "change_reason", message)
+                break
             continue
         try:
             reason = require_reason_if_locked(community=community, day=day, reason=reason or "")
@@ -98,6 +109,7 @@ def _date_errors(errors: Errors, community, field: str, day: date | None) -> Non
 
 def plan_errors(
     *,
+    writing: bool = False,
     community,
     fields: dict[str, Any],
     assisting_peers: Iterable = (),
@@ -151,12 +163,13 @@ def plan_errors(
             if reason:
                 _add(errors, "assisting_peers", reason)
     days = [plan.session_date, day] if plan is not None else [day]
-    _reason_errors(errors, community, days, change_reason)
+    _reason_errors(errors, community, days, change_reason, writing=writing)
     return errors
 
 
 def record_errors(
     *,
+    writing: bool = False,
     plan: ActivityPlan,
     fields: dict[str, Any],
     peers_present: Iterable = (),
@@ -249,7 +262,7 @@ def record_errors(
     if check_reason:
         # Both the day the session counts on now and the day it will count on afterwards.
         current_day = record.held_on if record is not None else plan.planned_on
-        _reason_errors(errors, community, [current_day, held_on], change_reason)
+        _reason_errors(errors, community, [current_day, held_on], change_reason, writing=writing)
     return errors
 
 
@@ -280,6 +293,7 @@ def plan_create(
     assisting_peers = list(assisting_peers)
     _raise(
         plan_errors(
+            writing=True,
             community=community,
             fields=fields,
             assisting_peers=assisting_peers,
@@ -335,6 +349,7 @@ def plan_update(
     assisting_peers = list(assisting_peers)
     _raise(
         plan_errors(
+            writing=True,
             community=plan.community,
             fields=fields,
             assisting_peers=assisting_peers,
@@ -391,6 +406,7 @@ def record_save(
     consumers = list(consumers)
     _raise(
         record_errors(
+            writing=True,
             plan=plan,
             fields=fields,
             peers_present=peers_present,

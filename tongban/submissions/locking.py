@@ -69,21 +69,25 @@ def notify_managers_of_change(*, community, day: date, by=None) -> list:
     )
 
 
+def reason_error(*, community, day: date, reason: str) -> str | None:
+    """The message asking for a change reason, or None: a check without side effects,
+    for forms validating before anything is written."""
+    if reason.strip() or not is_locked(community=community, day=day):
+        return None
+    return _("This record belongs to an accepted submission. Say why it must change.")
+
+
 def require_reason_if_locked(*, community, day: date, reason: str, by=None) -> str:
     """Return the change reason to record, or refuse a change of a locked record without one.
 
-    A change of a locked record (with its reason) notifies the project managers, except
-    `by`, the user making it (default: the request's user).
+    Call it from a write, inside its transaction: a change of a locked record (with its
+    reason) notifies the project managers, except `by`, the user making it (default: the
+    request's user), and a write refused afterwards rolls the notice back.
     """
     if not is_locked(community=community, day=day):
         return reason.strip()
-    if not reason.strip():
-        raise ValidationError(
-            {
-                "change_reason": _(
-                    "This record belongs to an accepted submission. Say why it must change."
-                )
-            }
-        )
+    message = reason_error(community=community, day=day, reason=reason)
+    if message:
+        raise ValidationError({"change_reason": message})
     notify_managers_of_change(community=community, day=day, by=by)
     return reason.strip()
