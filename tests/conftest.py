@@ -15,7 +15,9 @@ PASSWORD = "correct-horse-battery-9"
 
 @pytest.fixture
 def program(db) -> Program:
-    return Program.objects.create(name="测试项目", started_on=date(2013, 7, 1))
+    return Program.objects.create(
+        name="测试项目", name_en="Test program", slug="test", started_on=date(2013, 7, 1)
+    )
 
 
 @pytest.fixture
@@ -42,8 +44,10 @@ def make_person(
     community: Community | None = None,
     role: str = "consumer",
     started_on: date = date(2014, 3, 1),
+    program: Program | None = None,
     **fields,
 ) -> Person:
+    """A person of `community`'s program (else of `program`, else the oldest program)."""
     defaults = {
         "sex": "female",
         "date_of_birth": date(1970, 5, 6),
@@ -52,7 +56,9 @@ def make_person(
         "education": "senior_high",
     }
     defaults.update(fields)
-    person = Person.objects.create(name=name, **defaults)
+    if program is None:
+        program = community.program if community else Program.objects.order_by("pk").first()
+    person = Person.objects.create(name=name, program=program, **defaults)
     if community is not None:
         services.enrolment_create(
             person=person, community=community, role=role, started_on=started_on
@@ -60,11 +66,17 @@ def make_person(
     return person
 
 
-def make_user(username: str, role: str, communities=(), person: Person | None = None) -> User:
+def make_user(
+    username: str, role: str, communities=(), person: Person | None = None, programs=None
+) -> User:
+    """Program-wide roles belong to `programs` (default: the oldest program)."""
     user = User(username=username, role=role, first_name=username, person=person)
     user.set_password(PASSWORD)
     user.save()
     user.communities.set(communities)
+    if programs is None and role in (Role.PROJECT_MANAGER, Role.PSYCHIATRIST):
+        programs = Program.objects.order_by("pk")[:1]
+    user.programs.set(programs or ())
     return user
 
 

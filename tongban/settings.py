@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "tongban.core",
     "tongban.registry",
+    "tongban.programs",
     "tongban.accounts",
     "tongban.activities",
     "tongban.emergencies",

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("language/", set_language, name="set_language"),
     path("", include("tongban.registry.urls")),
+    path("program/", include("tongban.programs.urls")),
     path("accounts/", include("tongban.accounts.urls")),
     path("", include("tongban.activities.urls")),
     path("emergencies/", include("tongban.emergencies.urls")),

@@ -25,9 +25,9 @@ class StatusHistoryProperty(TestCase):
     @settings(max_examples=40, deadline=None)
     @given(steps)
     def test_current_status_is_the_last_accepted_change(self, changes):
-        program = Program.objects.create(name="p", started_on=date(2013, 7, 1))
+        program = Program.objects.create(name="p", slug="p", started_on=date(2013, 7, 1))
         community = Community.objects.create(program=program, code="c", name="社区")
-        person = Person.objects.create(name="某人", sex="male")
+        person = Person.objects.create(name="某人", sex="male", program=program)
         start = date(2014, 1, 1)
         enrolment = services.enrolment_create(
             person=person, community=community, role="consumer", started_on=start

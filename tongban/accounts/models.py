@@ -33,6 +33,24 @@ class User(AbstractUser):
         verbose_name=_("communities"),
         help_text=_("Staff see the records of these communities only."),
     )
+    # Program-wide roles (project manager, psychiatrist) belong to programs directly;
+    # everyone else through the communities they are assigned to (see scope.programs).
+    programs = models.ManyToManyField(
+        "registry.Program",
+        blank=True,
+        related_name="members",
+        verbose_name=_("programs"),
+        help_text=_("The project manager and the psychiatrist see the whole of these programs."),
+    )
+    # The program chosen in the header's switcher, remembered across sign-ins.
+    current_program = models.ForeignKey(
+        "registry.Program",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("current program"),
+    )
     person = models.OneToOneField(
         "registry.Person",
         null=True,
@@ -52,7 +70,8 @@ class User(AbstractUser):
 
     # Passwords and login times are not part of the audit trail; community assignments are.
     history = HistoricalRecords(
-        excluded_fields=["password", "last_login"], m2m_fields=[communities]
+        excluded_fields=["password", "last_login", "current_program"],
+        m2m_fields=[communities, programs],
     )
     objects = UserManager()
 

@@ -49,6 +49,15 @@ class Topic(BilingualNameMixin):
     `for_starters` marks familiar, low-exposure topics for new peers.
     """
 
+    # None: the shared library (the paper's examples), offered in every program.
+    program = models.ForeignKey(
+        "registry.Program",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="topics",
+        verbose_name=_("program"),
+    )
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)

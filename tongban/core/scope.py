@@ -1,8 +1,10 @@
 """The one scoping layer: every view and query asks here what a user may see.
 
-A user sees the records of their communities: staff through their assignment,
-peers through their own current peer enrolment. The project manager and the
-psychiatrist see the whole program. Anything outside answers 404.
+A user sees the records of their communities in the program they have chosen: staff
+through their assignment, peers through their own current peer enrolment. The project
+manager and the psychiatrist see the whole of the programs they belong to. One
+installation can host several programs; a user works in one at a time (the header's
+switcher), and everything else answers 404.
 """
 
 from __future__ import annotations
@@ -15,19 +17,73 @@ if TYPE_CHECKING:
     from tongban.accounts.models import User
 
 
-def communities(user: User) -> QuerySet:
+def _signed_in(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role)
+
+
+def _own_communities(user: User) -> QuerySet:
+    """The user's communities in every program: assignment, or a peer's enrolment."""
     from tongban.registry.models import Community, Enrolment
 
-    if not user.is_authenticated or not user.is_active or not user.role:
-        return Community.objects.none()
-    if user.is_program_wide:
-        return Community.objects.all()
     if user.is_peer:
         peer_enrolments = Enrolment.objects.in_service().filter(
             person_id=user.person_id, role=Enrolment.Role.PEER
         )
         return Community.objects.filter(pk__in=peer_enrolments.values("community_id"))
     return Community.objects.filter(pk__in=user.communities.values("pk"))
+
+
+def programs(user: User) -> QuerySet:
+    """The programs a user belongs to: directly (program-wide roles) or by communities."""
+    from tongban.registry.models import Program
+
+    if not _signed_in(user):
+        return Program.objects.none()
+    by_community = _own_communities(user).values("program_id")
+    if user.is_peer:
+        return Program.objects.filter(pk__in=by_community).in_order()
+    direct = user.programs.through.objects.filter(user_id=user.pk).values("program_id")
+    return Program.objects.filter(Q(pk__in=by_community) | Q(pk__in=direct)).in_order()
+
+
+_CURRENT = "_scope_current_program"
+
+
+def program(user: User):
+    """The program the user works in now: their choice if still theirs, else the newest.
+
+    None for a user who belongs to no program yet (a new project manager, before they
+    create one). Cached on the user object for the request.
+    """
+    if not _signed_in(user):
+        return None
+    if hasattr(user, _CURRENT):
+        return getattr(user, _CURRENT)
+    mine = programs(user)
+    chosen = None
+    if user.current_program_id:
+        chosen = mine.filter(pk=user.current_program_id).first()
+    if chosen is None:
+        chosen = mine.first()
+    setattr(user, _CURRENT, chosen)
+    return chosen
+
+
+def forget_program(user: User) -> None:
+    """Drop the cached choice (after a switch, or when the user's programs change)."""
+    if hasattr(user, _CURRENT):
+        delattr(user, _CURRENT)
+
+
+def communities(user: User) -> QuerySet:
+    from tongban.registry.models import Community
+
+    current = program(user)
+    if current is None:
+        return Community.objects.none()
+    if user.is_program_wide:
+        return Community.objects.filter(program=current)
+    return _own_communities(user).filter(program=current)
 
 
 def people(user: User, queryset: QuerySet | None = None) -> QuerySet:
@@ -39,10 +95,11 @@ def people(user: User, queryset: QuerySet | None = None) -> QuerySet:
     from tongban.registry.models import CaregiverLink, Enrolment, Person
 
     queryset = Person.objects.all() if queryset is None else queryset
-    if not user.is_authenticated or not user.role:
+    current = program(user)
+    if current is None:
         return queryset.none()
     if user.is_program_wide:
-        return queryset
+        return queryset.filter(program=current)
     in_scope = Enrolment.objects.current().filter(community__in=communities(user))
     if user.is_peer:
         enrolled_here = Exists(in_scope.filter(person=OuterRef("pk")))
@@ -65,6 +122,15 @@ def accounts(user: User, queryset: QuerySet | None = None) -> QuerySet:
     from tongban.accounts.models import User as UserModel
 
     queryset = UserModel.objects.all() if queryset is None else queryset
-    if not user.is_authenticated or not user.can_manage_accounts:
+    current = program(user)
+    if not user.is_authenticated or not user.can_manage_accounts or current is None:
         return queryset.none()
-    return queryset
+    # Members of the chosen program: directly, by an assigned community, or as a peer
+    # whose person record is the program's.
+    through = UserModel.programs.through.objects.filter(program=current)
+    assigned = UserModel.communities.through.objects.filter(community__program=current)
+    return queryset.filter(
+        Q(pk__in=through.values("user_id"))
+        | Q(pk__in=assigned.values("user_id"))
+        | Q(person__program=current)
+    )

@@ -27,6 +27,8 @@ from . import sessions
 from .population import demo_population
 
 PROGRAM_NAME = "朝阳区社区同伴支持服务"
+PROGRAM_NAME_EN = "Chaoyang community peer support (2013-2016)"
+PROGRAM_SLUG = "chaoyang-2013"
 DEMO_PASSWORD = "tongban-demo"  # demo only; printed by the command
 
 COMMUNITIES = [
@@ -86,7 +88,12 @@ def is_loaded() -> bool:
 def load() -> list[DemoAccount]:
     program, _ = Program.objects.get_or_create(
         name=PROGRAM_NAME,
-        defaults={"started_on": date(2013, 7, 1), "ended_on": date(2016, 6, 30)},
+        defaults={
+            "name_en": PROGRAM_NAME_EN,
+            "slug": PROGRAM_SLUG,
+            "started_on": date(2013, 7, 1),
+            "ended_on": date(2016, 6, 30),
+        },
     )
     communities: dict[str, Community] = {}
     for code, name, name_en, started_on in COMMUNITIES:
@@ -110,7 +117,7 @@ def load() -> list[DemoAccount]:
     people, caregivers = demo_population()
     persons: dict[str, Person] = {}
     for demo in people:
-        person = _person(demo)
+        person = _person(demo, program)
         persons[demo.key] = person
         community = communities[demo.community]
         if (
@@ -132,7 +139,7 @@ def load() -> list[DemoAccount]:
 
     enrolled_on = {demo.key: demo.enrolled_on for demo in people}
     for demo in caregivers:
-        caregiver = _person(demo)
+        caregiver = _person(demo, program)
         cared_for = persons[demo.cares_for]
         if not CaregiverLink.objects.filter(caregiver=caregiver, cared_for=cared_for).exists():
             services.caregiver_link_create(
@@ -142,14 +149,14 @@ def load() -> list[DemoAccount]:
                 started_on=enrolled_on[demo.cares_for],
             )
 
-    users = [_account(account, communities, persons) for account in ACCOUNTS]
+    users = [_account(account, communities, persons, program) for account in ACCOUNTS]
     sessions.load(
         program=program, communities=communities, persons=persons, people=people, users=users
     )
     return ACCOUNTS
 
 
-def _person(demo) -> Person:
+def _person(demo, program: Program) -> Person:
     fields = {
         "sex": demo.sex,
         "phone": demo.phone,
@@ -159,14 +166,16 @@ def _person(demo) -> Person:
         "diagnosis": getattr(demo, "diagnosis", ""),
     }
     person, _ = Person.objects.get_or_create(
-        name=demo.name, date_of_birth=demo.date_of_birth, defaults=fields
+        program=program, name=demo.name, date_of_birth=demo.date_of_birth, defaults=fields
     )
     return person
 
 
-def _account(account: DemoAccount, communities: dict, persons: dict) -> User:
+def _account(account: DemoAccount, communities: dict, persons: dict, program: Program) -> User:
     existing = User.objects.filter(username=account.username).first()
     if existing is not None:
+        if account.role in (Role.PROJECT_MANAGER, Role.PSYCHIATRIST):
+            existing.programs.add(program)
         return existing
     person = persons.get(account.person_key)
     user = User(
@@ -178,4 +187,6 @@ def _account(account: DemoAccount, communities: dict, persons: dict) -> User:
     user.set_password(DEMO_PASSWORD)
     user.save()
     user.communities.set([communities[code] for code in account.communities])
+    if account.role in (Role.PROJECT_MANAGER, Role.PSYCHIATRIST):
+        user.programs.add(program)
     return user

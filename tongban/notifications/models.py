@@ -31,6 +31,14 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("recipient"),
     )
+    # Shown only while this program is the reader's chosen one (header switcher).
+    program = models.ForeignKey(
+        "registry.Program",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("program"),
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     # Program data shown in the message (a community's name, a cycle): no health details,
     # since e-mail leaves the system.

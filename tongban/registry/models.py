@@ -2,29 +2,78 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tongban.core.models import BilingualNameMixin, VoidableModel, VoidableQuerySet
 
 
+class ProgramQuerySet(models.QuerySet):
+    def in_order(self) -> ProgramQuerySet:
+        """Newest first: the program a user most likely works in today heads the switcher."""
+        return self.order_by("-started_on", "pk")
+
+
 class Program(models.Model):
-    name = models.CharField(_("program name"), max_length=200)
+    """One peer support program (a district's); an installation can host several."""
+
+    name = models.CharField(_("program name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("program name (English)"), max_length=200, blank=True)
+    # For the command line and exports (`--program SLUG`).
+    slug = models.SlugField(_("short name"), max_length=40, unique=True)
     started_on = models.DateField(_("program start date"))
     # A program that has ended (the paper's ran July 2013 - June 2016) takes no new
     # sessions and owes no six-weekly submissions after this day.
     ended_on = models.DateField(_("program end date"), null=True, blank=True)
+    # The model's six-weekly cycle and next-day escalation, as settings a program may change.
+    cycle_days = models.PositiveSmallIntegerField(
+        _("reporting cycle (days)"),
+        default=42,
+        validators=[MinValueValidator(7), MaxValueValidator(183)],
+        help_text=_("Peers hand in a community's forms once a cycle; the model's is 42 days."),
+    )
+    submission_due_days = models.PositiveSmallIntegerField(
+        _("days to hand in after a cycle"),
+        default=7,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+        help_text=_("A cycle's forms are overdue this many days after it ends."),
+    )
+    escalation_hours = models.PositiveSmallIntegerField(
+        _("escalation delay (hours)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_(
+            "An emergency event not acknowledged by the community doctor within this "
+            "time goes to the psychiatrist."
+        ),
+    )
+
+    history = HistoricalRecords()
+    objects = ProgramQuerySet.as_manager()
 
     class Meta:
+        ordering = ["-started_on", "pk"]
         verbose_name = _("program")
         verbose_name_plural = _("programs")
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
         return self.name
+
+    @property
+    def escalate_after(self) -> timedelta:
+        return timedelta(hours=self.escalation_hours)
 
 
 class Community(BilingualNameMixin):
@@ -33,6 +82,10 @@ class Community(BilingualNameMixin):
     )
     code = models.SlugField(_("code"), max_length=40, unique=True)
     started_on = models.DateField(_("service start date"), null=True, blank=True)
+    # A community with records is never deleted: it is closed from this day on.
+    ended_on = models.DateField(_("service end date"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["started_on", "name"]
@@ -52,6 +105,10 @@ class Venue(BilingualNameMixin):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # A venue sessions were held at stays for their history; one no longer used is not offered.
+    in_use = models.BooleanField(_("in use"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["community", "name"]
@@ -135,8 +192,15 @@ class PersonQuerySet(models.QuerySet):
 
 
 class Person(models.Model):
-    """One record per human being, whatever roles they hold over time."""
+    """One record per human being, whatever roles they hold over time, in one program.
 
+    A person belongs to the program that registered them: a city hosting several
+    districts' programs keeps each district's people apart.
+    """
+
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="people", verbose_name=_("program")
+    )
     name = models.CharField(_("name"), max_length=100)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)

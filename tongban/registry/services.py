@@ -25,15 +25,20 @@ def person_create(
     cared_for: Person | None = None,
     relationship: str = "",
 ) -> Person:
-    """A new person always enters with a role, so that they belong to a community's scope."""
-    person = Person.objects.create(**fields)
+    """A new person always enters with a role, so that they belong to a community's scope
+    (and to its program)."""
     if role == "caregiver":
         if cared_for is None:
             raise ValidationError({"cared_for": _("Choose the person this caregiver looks after.")})
-        caregiver_link_create(caregiver=person, cared_for=cared_for, relationship=relationship)
+        program = cared_for.program
     else:
         if community is None or started_on is None:
             raise ValidationError(_("A community and a start date are required."))
+        program = community.program
+    person = Person.objects.create(program=program, **fields)
+    if role == "caregiver":
+        caregiver_link_create(caregiver=person, cared_for=cared_for, relationship=relationship)
+    else:
         enrolment_create(person=person, community=community, role=role, started_on=started_on)
     return person
 
@@ -59,6 +64,15 @@ def person_update(*, person: Person, fields: dict[str, Any], version: int | None
 def enrolment_create(
     *, person: Person, community: Community, role: str, started_on: date
 ) -> Enrolment:
+    if community.program_id != person.program_id:
+        raise ValidationError({"community": _("This community belongs to another program.")})
+    if community.ended_on is not None and started_on > community.ended_on:
+        raise ValidationError(
+            {
+                "started_on": _("The community closed on %(date)s.")
+                % {"date": community.ended_on.isoformat()}
+            }
+        )
     if Enrolment.objects.current().filter(person=person, community=community, role=role).exists():
         raise ValidationError(
             {"community": _("This person is already enrolled in this community in this role.")}
@@ -124,6 +138,8 @@ def caregiver_link_create(
 ) -> CaregiverLink:
     if caregiver.pk == cared_for.pk:
         raise ValidationError({"cared_for": _("A person cannot be their own caregiver.")})
+    if caregiver.program_id != cared_for.program_id:
+        raise ValidationError({"cared_for": _("This person belongs to another program.")})
     if CaregiverLink.objects.filter(caregiver=caregiver, cared_for=cared_for).exists():
         raise ValidationError({"cared_for": _("This caregiver is already linked to this person.")})
     try:
