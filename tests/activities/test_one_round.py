@@ -14,7 +14,7 @@ from tests.activities.conftest import DAY, record_fields
 from tests.conftest import make_person
 from tongban.activities import services
 from tongban.activities.models import ActivityPlan, ActivityRecord
-from tongban.submissions.cycles import cycle_number
+from tongban.submissions.cycles import for_program
 from tongban.submissions.models import Submission
 
 
@@ -29,7 +29,7 @@ def accepted(plan, users, community_a):
     services.record_save(plan=plan, by=users["peer"], fields=record_fields())
     return Submission.objects.create(
         community=community_a,
-        cycle=cycle_number(community_a.program.started_on, DAY),
+        cycle=for_program(community_a.program).number(DAY),
         status=Submission.Status.ACCEPTED,
         submitted_by=users["peer"],
         submitted_at=timezone.now(),

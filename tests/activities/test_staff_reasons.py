@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.activities.conftest import DAY, record_fields
 from tongban.activities import services
-from tongban.submissions.cycles import cycle_number
+from tongban.submissions.cycles import for_program
 from tongban.submissions.models import Submission
 
 
@@ -23,7 +23,7 @@ def accepted(plan, users, community_a, consumer_a):
         )
     return Submission.objects.create(
         community=community_a,
-        cycle=cycle_number(community_a.program.started_on, DAY),
+        cycle=for_program(community_a.program).number(DAY),
         status=Submission.Status.ACCEPTED,
         submitted_by=users["peer"],
         submitted_at=timezone.now(),

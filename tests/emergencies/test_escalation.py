@@ -1,4 +1,5 @@
-"""Frozen time: an event unacknowledged for 24 hours goes to the psychiatrist, once."""
+"""Frozen time: an event unacknowledged for its program's delay (24 hours by default)
+goes to the psychiatrist, once."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.core.management import call_command
 
 from tests.conftest import make_user
 from tongban.accounts.models import Role
-from tongban.emergencies.models import ESCALATE_AFTER, EmergencyEvent, Status
+from tongban.emergencies.models import EmergencyEvent, Status
 from tongban.emergencies.services import emergencies_escalate_overdue, emergency_acknowledge
 from tongban.notifications.context_processors import ESCALATION_KEY
 from tongban.notifications.models import Notification
@@ -24,6 +25,8 @@ pytestmark = pytest.mark.django_db
 FILED = datetime(2016, 3, 9, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 ESCALATED = Notification.Kind.EMERGENCY_ESCALATED
 FILED_KIND = Notification.Kind.EMERGENCY_FILED
+# The program's default escalation delay (Program.escalation_hours).
+ESCALATE_AFTER = timedelta(hours=24)
 
 
 def kinds_for(user) -> list[str]:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from tests.conftest import make_user
 from tongban.accounts.models import Role
 from tongban.emergencies import services
-from tongban.emergencies.models import ESCALATE_AFTER, EmergencyEvent, Status
+from tongban.core import scope
+from tongban.emergencies.models import EmergencyEvent, Status
 from tongban.emergencies.selectors import communities_without_doctor, open_emergencies_for_home
 
 from .conftest import file_event
@@ -42,6 +43,7 @@ def test_one_query_whatever_the_number(users, community_a, count, django_assert_
     for hours in range(count):
         filed(users["peer"], community_a, hours + 1)
     for username in ("doctor", "psychiatrist", "peer", "manager"):
+        scope.program(users[username])  # the chosen program, read once per request
         with django_assert_num_queries(1):
             events = shown(users[username])
             texts = [
@@ -75,7 +77,7 @@ def test_escalated_first_then_awaiting_oldest_first_then_acknowledged(
         Status.AWAITING,
         Status.ACKNOWLEDGED,
     ]
-    assert events[1].escalates_at == older.reported_at + ESCALATE_AFTER
+    assert events[1].escalates_at == older.reported_at + timedelta(hours=24)
     assert elsewhere not in events and closed not in events and voided not in events
     # The psychiatrist sees the whole program, the other community too.
     assert elsewhere in shown(users["psychiatrist"])
@@ -97,6 +99,7 @@ def test_time_left_before_escalation(users, community_a):
 
 
 def test_communities_without_doctor(users, community_a, community_b, django_assert_num_queries):
+    scope.program(users["manager"])  # the chosen program, read once per request
     with django_assert_num_queries(1):
         assert list(communities_without_doctor(users["manager"])) == [community_b]
     assert list(communities_without_doctor(users["doctor"])) == []

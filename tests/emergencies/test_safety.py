@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_person
+from tongban.core import scope
 from tongban.emergencies import selectors
 
 from .conftest import file_event, local, make_session
@@ -106,6 +107,7 @@ def test_figures_are_computed_in_a_constant_number_of_queries(users, community_a
             selectors.adverse_events_per_100_sessions(users["manager"])
         return len(context.captured_queries)
 
+    scope.program(users["manager"])  # the chosen program, read once per request
     before = queries()
     for i in range(5):
         session = make_session(community_a, users["peer"], day=TODAY, lead=peer_person_a)

@@ -11,13 +11,19 @@ from tongban.notifications.services import notification_send
 SENTINELS: list[str] = ["乙社区提醒哨兵"]
 
 
-def objects(community_b, users) -> dict[str, int | dict[str, object]]:
-    """URL name -> pk (or a dict of every URL parameter) of an object in community B."""
-    doctor_b = make_user("notified-doctor-b", Role.COMMUNITY_DOCTOR, [community_b])
+def objects(
+    community_b, users, *, username: str = "notified-doctor-b"
+) -> dict[str, int | dict[str, object]]:
+    """URL name -> pk (or a dict of every URL parameter) of an object in community B.
+
+    `username`: of the account notified (another one to build them in a second program).
+    """
+    doctor_b = make_user(username, Role.COMMUNITY_DOCTOR, [community_b])
     notification = notification_send(
         recipients=[doctor_b],
         kind=Notification.Kind.EMERGENCY_FILED,
         subject="乙社区提醒哨兵",
         url="/emergencies/",
+        program=community_b.program,
     )[0]
     return {"notifications:notification_open": notification.pk}

@@ -9,13 +9,19 @@ from django.utils import translation
 
 from tongban.notifications.models import Notification
 from tongban.notifications.services import notification_send
+from tongban.registry.models import Program
 
 pytestmark = pytest.mark.django_db
 
 
-def send(user, subject: str = "甲社区", url: str = "/people/") -> Notification:
+def send(user, subject: str = "甲社区", url: str = "/people/", program=None) -> Notification:
+    """A notification about the test program (else `program`)."""
     return notification_send(
-        recipients=[user], kind=Notification.Kind.EMERGENCY_FILED, subject=subject, url=url
+        recipients=[user],
+        kind=Notification.Kind.EMERGENCY_FILED,
+        subject=subject,
+        url=url,
+        program=program or Program.objects.get(slug="test"),
     )[0]
 
 
@@ -100,7 +106,11 @@ def test_inactive_accounts_are_not_notified(users):
     users["doctor"].save()
     assert (
         notification_send(
-            recipients=[users["doctor"]], kind="emergency_filed", subject="x", url="/"
+            recipients=[users["doctor"]],
+            kind="emergency_filed",
+            subject="x",
+            url="/",
+            program=Program.objects.get(slug="test"),
         )
         == []
     )

@@ -26,7 +26,16 @@ def one(kind: str, detail: str = "", subject: str = "甲社区") -> Notification
     ("kind", "detail", "english"),
     [
         (Kind.EMERGENCY_FILED, "self_harm", "甲社区: self-harm, awaiting acknowledgement"),
+        # Sent before the delay was a program's setting: the 24 hours there were then.
         (Kind.EMERGENCY_ESCALATED, "violence", "甲社区: violence, not acknowledged for 24 hours"),
+        # The hours of the event's program, stored when it was escalated.
+        (Kind.EMERGENCY_ESCALATED, "violence:2", "甲社区: violence, not acknowledged for 2 hours"),
+        (Kind.EMERGENCY_ESCALATED, "violence:1", "甲社区: violence, not acknowledged for 1 hour"),
+        (
+            Kind.EMERGENCY_ESCALATED,
+            "violence:48",
+            "甲社区: violence, not acknowledged for 48 hours",
+        ),
         (
             Kind.EMERGENCY_ACKNOWLEDGED,
             "medical",
@@ -53,12 +62,6 @@ def test_in_app_texts_in_english(kind, detail, english):
             "self_harm",
             "甲社区：自伤，待确认",
             "%(subject)s: %(kind)s, awaiting acknowledgement",
-        ),
-        (
-            Kind.EMERGENCY_ESCALATED,
-            "self_harm",
-            "甲社区：自伤，24 小时未确认",
-            "%(subject)s: %(kind)s, not acknowledged for 24 hours",
         ),
         (
             Kind.EMERGENCY_ACKNOWLEDGED,
@@ -90,6 +93,39 @@ def test_in_app_texts_in_chinese(kind, detail, chinese, msgid):
     skip_until_translated(msgid)
     with translation.override("zh-hans"):
         assert one(kind, detail).text == chinese
+
+
+ESCALATED_SINGULAR = "%(subject)s: %(kind)s, not acknowledged for %(hours)d hour"
+ESCALATED_PUBLIC_SINGULAR = "Emergency event in %(subject)s not acknowledged for %(hours)d hour"
+
+
+def skip_until_plural_translated(singular: str) -> None:
+    with translation.override("zh-hans"):
+        if translation.ngettext(singular, f"{singular}s", 2) == f"{singular}s":
+            pytest.skip(f"catalogue not merged yet: {singular!r}")
+
+
+def test_escalation_in_chinese_says_the_programs_hours():
+    skip_until_plural_translated(ESCALATED_SINGULAR)
+    with translation.override("zh-hans"):
+        assert one(Kind.EMERGENCY_ESCALATED, "self_harm:2").text == "甲社区：自伤，2 小时未确认"
+        assert one(Kind.EMERGENCY_ESCALATED, "self_harm").text == "甲社区：自伤，24 小时未确认"
+
+
+def test_the_email_text_says_the_programs_hours_too():
+    with translation.override("en"):
+        assert one(Kind.EMERGENCY_ESCALATED, "self_harm:2").public_text == (
+            "Emergency event in 甲社区 not acknowledged for 2 hours"
+        )
+        assert one(Kind.EMERGENCY_ESCALATED, "self_harm:1").public_text == (
+            "Emergency event in 甲社区 not acknowledged for 1 hour"
+        )
+        assert one(Kind.EMERGENCY_ESCALATED).public_text == (
+            "Emergency event in 甲社区 not acknowledged for 24 hours"
+        )
+    skip_until_plural_translated(ESCALATED_PUBLIC_SINGULAR)
+    with translation.override("zh-hans"):
+        assert "2 小时" in one(Kind.EMERGENCY_ESCALATED, "self_harm:2").public_text
 
 
 def test_the_kind_label_follows_the_readers_language():
@@ -151,8 +187,11 @@ def test_escalation_names_the_type(users, community_a):
     event = file_event(users["peer"], community_a, kind=EmergencyEvent.Kind.VIOLENCE)
     services.emergencies_escalate_overdue(now=event.reported_at + timedelta(hours=25))
     escalated = Notification.objects.get(kind=Kind.EMERGENCY_ESCALATED)
-    assert escalated.detail == "violence"
+    assert escalated.detail == "violence:24"
     assert escalated.recipient == users["psychiatrist"]
+    assert escalated.program == community_a.program
+    with translation.override("en"):
+        assert escalated.text == "甲社区: violence, not acknowledged for 24 hours"
 
 
 def test_the_email_subject_and_body_carry_no_health_detail(
@@ -174,7 +213,7 @@ def test_the_email_subject_and_body_carry_no_health_detail(
         assert "self-harm" in Notification.objects.get().text
 
 
-def test_send_returns_one_notification_per_active_recipient(users):
+def test_send_returns_one_notification_per_active_recipient(users, community_a):
     inactive = users["psychologist"]
     inactive.is_active = False
     inactive.save()
@@ -184,6 +223,8 @@ def test_send_returns_one_notification_per_active_recipient(users):
         subject="甲社区",
         url="/",
         detail="self_harm",
+        program=community_a.program,
     )
     assert [n.recipient for n in sent] == [users["doctor"]]
+    assert sent[0].program == community_a.program
     assert sent[0].detail == "self_harm"

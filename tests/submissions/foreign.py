@@ -20,8 +20,9 @@ def objects(community_b, users) -> dict[str, int | dict[str, object]]:
     """URL name -> pk (or a dict of every URL parameter) of an object in community B."""
     # Community B starts on 2015-08-01, in cycle 19; its first cycle has a session and a
     # submission returned with comments.
-    number = cycles.first_number(community_b.program.started_on, community_b.started_on)
-    cycle = cycles.cycle(community_b.program.started_on, number)
+    calendar = cycles.for_program(community_b.program)
+    number = calendar.first_number(community_b.started_on)
+    cycle = calendar.cycle(number)
     lead = make_person(
         "乙社区六周组长", community=community_b, role="peer", started_on=date(2015, 8, 1)
     )

@@ -15,7 +15,7 @@ from tongban.accounts.models import Role
 from tongban.activities import services
 from tongban.notifications.models import Notification
 from tongban.submissions import locking
-from tongban.submissions.cycles import cycle_number
+from tongban.submissions.cycles import for_program
 from tongban.submissions.models import Submission
 
 KIND = Notification.Kind.ACCEPTED_FORMS_CHANGED
@@ -32,7 +32,7 @@ def accepted(users, community_a, peer_person_a):
             assisting_peers=[helper],
         )
         services.record_save(plan=plan, by=users["peer"], fields=record_fields())
-        number = cycle_number(community_a.program.started_on, DAY)
+        number = for_program(community_a.program).number(DAY)
         Submission.objects.create(
             community=community_a,
             cycle=number,

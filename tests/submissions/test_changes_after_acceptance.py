@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.activities.conftest import DAY, plan_fields, record_fields
 from tests.conftest import make_person
 from tongban.activities import services
-from tongban.submissions.cycles import cycle_number
+from tongban.submissions.cycles import for_program
 from tongban.submissions.models import Submission
 
 
@@ -25,7 +25,7 @@ def accepted_cycle(users, community_a, venue_a, peer_person_a, second_peer_a):
             assisting_peers=[second_peer_a],
         )
         services.record_save(plan=plan, by=users["peer"], fields=record_fields())
-        number = cycle_number(community_a.program.started_on, DAY)
+        number = for_program(community_a.program).number(DAY)
         Submission.objects.create(
             community=community_a,
             cycle=number,

@@ -17,7 +17,8 @@ from tongban.submissions.models import Submission
 from .conftest import make_emergency, make_plan
 
 START = date(2013, 7, 1)
-CYCLE_1 = cycles.cycle(START, 1)
+PAPER = cycles.Calendar(started_on=START, cycle_days=42, due_days=7)
+CYCLE_1 = PAPER.cycle(1)
 
 
 def detail_url(community, cycle: int = 1, action: str = "") -> str:
@@ -101,7 +102,7 @@ def test_a_cycle_holds_sessions_by_their_date_and_emergencies_by_local_day(
         "unfinished_sessions": 2,
         "few_peer_sessions": 1,
     }
-    second = cycles.cycle(START, 2)
+    second = PAPER.cycle(2)
     assert [p.pk for p in selectors.cycle_plans(manager, community_a, second)] == [
         plans["moved_out"].pk
     ]

@@ -5,10 +5,13 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm, UsernameField
 from django.contrib.auth.signals import user_login_failed
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongban.core import scope
 from tongban.core.fields import IdChoiceField, IdMultipleChoiceField
-from tongban.registry.models import Community, Enrolment, Person
+from tongban.registry.models import Community, Enrolment, Person, Program
 
 from .models import PROGRAM_WIDE_ROLES, STAFF_ROLES, User
 
@@ -47,6 +50,22 @@ class PasswordPairMixin(forms.Form):
                 self.add_error("password2", error)
 
 
+def program_communities(manager: User, *, keep=()):
+    """The chosen program's communities still open today, and any of `keep` (an
+    account's current assignments stay choosable after their community closed)."""
+    today = timezone.localdate()
+    open_now = Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+    return scope.communities(manager).filter(open_now | Q(pk__in=[c.pk for c in keep]))
+
+
+class ProgramChoiceField(IdMultipleChoiceField):
+    def label_from_instance(self, program: Program) -> str:
+        return program.display_name
+
+
+USERNAME_HELP = _("Usernames are unique in the whole installation, every program included.")
+
+
 class UniqueUsernameMixin:
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
@@ -56,19 +75,25 @@ class UniqueUsernameMixin:
 
 
 class StaffAccountForm(UniqueUsernameMixin, PasswordPairMixin):
-    username = UsernameField(label=_("username"), max_length=150)
+    """A staff account of the manager's chosen program (its communities only)."""
+
+    username = UsernameField(label=_("username"), max_length=150, help_text=USERNAME_HELP)
     full_name = forms.CharField(label=_("name"), max_length=150)
     email = forms.EmailField(label=_("e-mail"), required=False)
     role = forms.ChoiceField(label=_("role"), choices=STAFF_ROLES)
     communities = IdMultipleChoiceField(
         label=_("communities"),
-        queryset=Community.objects.all(),
+        queryset=Community.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The project manager and the psychiatrist see every community."),
     )
 
     field_order = ["username", "full_name", "email", "role", "communities"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["communities"].queryset = program_communities(user)
 
     def clean(self):
         data = super().clean()
@@ -81,13 +106,16 @@ class StaffAccountForm(UniqueUsernameMixin, PasswordPairMixin):
 
 class PeerAccountForm(UniqueUsernameMixin, PasswordPairMixin):
     person = IdChoiceField(label=_("peer"), queryset=Person.objects.none())
-    username = UsernameField(label=_("username"), max_length=150)
+    username = UsernameField(label=_("username"), max_length=150, help_text=USERNAME_HELP)
 
     field_order = ["person", "username"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        peers = Enrolment.objects.in_service().filter(role=Enrolment.Role.PEER)
+        # Peers serving in the chosen program's communities, without an account yet.
+        peers = Enrolment.objects.in_service().filter(
+            role=Enrolment.Role.PEER, community__in=scope.communities(user)
+        )
         self.fields["person"].queryset = Person.objects.filter(
             pk__in=peers.values("person_id"), account__isnull=True
         ).order_by("name")
@@ -107,17 +135,36 @@ class AccountEditForm(forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=STAFF_ROLES)
     communities = IdMultipleChoiceField(
         label=_("communities"),
-        queryset=Community.objects.all(),
+        queryset=Community.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text=_("Communities of the chosen program; assignments in other programs stay."),
+    )
+    programs = ProgramChoiceField(
+        label=_("also works in these programs"),
+        queryset=Program.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Your other programs. The account stays in the chosen program."),
     )
 
-    def __init__(self, *args, account: User, **kwargs):
+    def __init__(self, *args, account: User, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         if account.is_peer:
             # A peer's community follows their enrolment, not an assignment.
             del self.fields["role"]
             del self.fields["communities"]
+        else:
+            assigned = list(account.communities.filter(program=scope.program(user)))
+            self.fields["communities"].queryset = program_communities(user, keep=assigned)
+        current = scope.program(user)
+        others = scope.programs(user).exclude(pk=current.pk if current else None)
+        if account.is_program_wide and others.exists():
+            # A program-wide account joins another program of the manager's, never one
+            # the manager is not in.
+            self.fields["programs"].queryset = others
+        else:
+            del self.fields["programs"]
 
     def clean(self):
         data = super().clean()

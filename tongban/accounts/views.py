@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tongban.core import audit, scope
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.permissions import can_manage_accounts, require
-from tongban.registry.models import Enrolment
+from tongban.registry.models import Community, Enrolment
 
 from . import services
 from .forms import (
@@ -49,11 +49,15 @@ def account_list(request: HttpRequest) -> HttpResponse:
         .select_related("community")
         .order_by("community__started_on", "community__name")
     )
+    # Assignments in other programs are not this program's business.
+    assigned = Community.objects.filter(program=scope.program(request.user)).order_by(
+        "started_on", "name"
+    )
     accounts = (
         scope.accounts(request.user)
         .select_related("person")
         .prefetch_related(
-            "communities",
+            Prefetch("communities", queryset=assigned, to_attr="program_communities"),
             Prefetch("person__enrolments", queryset=serving, to_attr="peer_enrolments"),
         )
     )
@@ -78,13 +82,17 @@ def account_list(request: HttpRequest) -> HttpResponse:
 def account_create(request: HttpRequest) -> HttpResponse:
     kind = "peer" if request.GET.get("kind") == "peer" else "staff"
     form_class = PeerAccountForm if kind == "peer" else StaffAccountForm
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, user=request.user)
+    program = scope.program(request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if kind == "peer":
                 account = services.account_create_peer(
-                    person=data["person"], username=data["username"], password=data["password1"]
+                    person=data["person"],
+                    username=data["username"],
+                    password=data["password1"],
+                    program=program,
                 )
             else:
                 account = services.account_create_staff(
@@ -94,6 +102,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
                     role=data["role"],
                     communities=data["communities"],
                     password=data["password1"],
+                    program=program,
                 )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -102,20 +111,29 @@ def account_create(request: HttpRequest) -> HttpResponse:
                 request, _("Account %(username)s created.") % {"username": account.username}
             )
             return redirect("accounts:account_detail", pk=account.pk)
-    return render(request, "accounts/account_form.html", {"form": form, "kind": kind})
+    return render(
+        request,
+        "accounts/account_form.html",
+        {"form": form, "kind": kind, "program": program},
+    )
 
 
 @require(can_manage_accounts)
 @require_http_methods(["GET", "POST"])
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account_get(request, pk)
+    program = scope.program(request.user)
+    mine = scope.programs(request.user)
     initial = {
         "full_name": account.first_name,
         "email": account.email,
         "role": account.role,
-        "communities": list(account.communities.all()),
+        "communities": list(account.communities.filter(program=program)),
+        "programs": list(account.programs.filter(pk__in=mine.values("pk"))),
     }
-    form = AccountEditForm(request.POST or None, initial=initial, account=account)
+    form = AccountEditForm(
+        request.POST or None, initial=initial, account=account, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.account_update(
@@ -125,25 +143,70 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 role=form.cleaned_data.get("role"),
                 communities=form.cleaned_data.get("communities", []),
                 by=request.user,
+                program=program,
+                programs=form.cleaned_data["programs"] if "programs" in form.fields else None,
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("accounts:account_detail", pk=account.pk)
-    history = audit.merge(
-        audit.audit_entries(
-            User.history.filter(id=account.pk).select_related("history_user__person"),
-            model=User,
-            subject=lambda r: _("Account"),
-            m2m_fields=("communities",),
-        )
-    )
+    history = _program_history(account, request.user)
+    programs = list(account.programs.all()) if account.is_program_wide else []
+    mine_ids = set(mine.values_list("pk", flat=True))
+    shown = [p for p in programs if p.pk in mine_ids]
     return render(
         request,
         "accounts/account_detail.html",
-        {"account": account, "form": form, "history": history},
+        {
+            "account": account,
+            "form": form,
+            "history": history,
+            "programs": shown,
+            "other_programs": len(programs) - len(shown),
+        },
     )
+
+
+def _program_history(account: User, manager: User) -> list:
+    """The account's audit trail as the manager's programs see it: communities and
+    programs of programs the manager is not in are left out of each change (and a
+    change that was only about them, with them)."""
+    mine = scope.programs(manager)
+    names = {
+        str(User._meta.get_field("communities").verbose_name): {
+            audit.display_name(c) for c in Community.objects.filter(program__in=mine)
+        },
+        str(User._meta.get_field("programs").verbose_name): {
+            audit.display_name(p) for p in mine
+        },
+    }
+    entries = audit.audit_entries(
+        User.history.filter(id=account.pk).select_related("history_user__person"),
+        model=User,
+        subject=lambda r: _("Account"),
+        m2m_fields=("communities", "programs"),
+    )
+    kept = []
+    for entry in entries:
+        for change in entry.changes:
+            allowed = names.get(change.label)
+            if allowed is None:
+                continue
+            change.old, change.new = (_only(value, allowed) for value in (change.old, change.new))
+        changes = [c for c in entry.changes if c.old != c.new or c.label not in names]
+        if entry.changes and not changes:
+            continue
+        entry.changes = changes
+        kept.append(entry)
+    return audit.merge(kept)
+
+
+def _only(joined: str, allowed: set[str]) -> str:
+    if joined in ("", "—"):
+        return joined
+    parts = [name for name in joined.split(", ") if name in allowed]
+    return ", ".join(parts) or "—"
 
 
 @require(can_manage_accounts)

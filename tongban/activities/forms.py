@@ -13,7 +13,7 @@ from tongban.core.forms import DateInput
 from tongban.core.ids import parse_id
 from tongban.registry.models import Community, Enrolment, Person
 
-from . import rules
+from . import rules, selectors
 from .models import USUAL_MINUTES, ActivityPlan, ActivityRecord, Topic
 
 
@@ -201,7 +201,7 @@ def _duration_label():
 
 class PlanForm(SessionFormMixin, forms.ModelForm):
     topic = TopicChoiceField(
-        queryset=Topic.objects.filter(is_active=True),
+        queryset=Topic.objects.none(),
         required=False,
         label=_("topic from the library"),
         help_text=_("★ good first topics. Or leave empty and write your own topic below."),
@@ -274,8 +274,9 @@ class PlanForm(SessionFormMixin, forms.ModelForm):
         self.fields["venue"].queryset = community.venues.all()
         if len(venues) == 1 and not self.instance.pk:
             self.initial.setdefault("venue", venues[0].pk)
-        # A retired topic stays valid on the plans that already use it.
-        self.fields["topic"].queryset = Topic.objects.filter(
+        # The shared library and the community's program's own topics; a retired topic
+        # stays valid on the plans that already use it.
+        self.fields["topic"].queryset = selectors.topics_of(community.program).filter(
             Q(is_active=True) | Q(pk=self.instance.topic_id)
         )
         if user is not None and user.is_peer and not self.instance.pk:
@@ -593,6 +594,7 @@ class SessionFilterForm(forms.Form):
     def __init__(self, *args, communities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
+        _guard_ids(self)
 
 
 class VoidForm(forms.Form):

@@ -53,14 +53,17 @@ def consumers_in_service(community, on: date) -> QuerySet:
 
 def staff_of(community) -> QuerySet:
     """Staff accounts who may be recorded as present: assigned to the community, or
-    program-wide."""
+    program-wide in the community's program (never another program's)."""
     from tongban.accounts.models import PROGRAM_WIDE_ROLES, Role, User
 
     assigned = User.objects.filter(communities=community).values("pk")
+    program_wide = User.objects.filter(
+        role__in=PROGRAM_WIDE_ROLES, programs=community.program_id
+    ).values("pk")
     return (
         User.objects.filter(is_active=True)
         .exclude(role=Role.PEER)
-        .filter(Q(pk__in=assigned) | Q(role__in=PROGRAM_WIDE_ROLES))
+        .filter(Q(pk__in=assigned) | Q(pk__in=program_wide))
         .order_by("role", "first_name", "username")
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Avg, Case, Count, F, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, F, Q, QuerySet, Value, When
 from django.db.models import CharField as CharFieldType
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -188,17 +188,42 @@ def user_communities(user) -> QuerySet:
     return scope.communities(user).select_related("program").prefetch_related("venues")
 
 
-def topic_library(*, include_inactive: bool = False) -> list[tuple[str, list[Topic]]]:
+def open_communities(user) -> QuerySet:
+    """The user's communities that take new sessions today (not closed)."""
+    today = timezone.localdate()
+    return user_communities(user).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+
+
+def topics_of(program) -> QuerySet:
+    """The shared library (the paper's topics) and the program's own topics."""
+    shared = Q(program__isnull=True)
+    return Topic.objects.filter(shared | Q(program=program) if program is not None else shared)
+
+
+def topics(user) -> QuerySet:
+    """The topics of the user's chosen program, shared ones included."""
+    return topics_of(scope.program(user))
+
+
+def editable_topics(user) -> QuerySet:
+    """Topics the user's chosen program owns: a manager edits these, not the shared ones."""
+    current = scope.program(user)
+    return Topic.objects.filter(program=current) if current is not None else Topic.objects.none()
+
+
+def topic_library(user, *, include_inactive: bool = False) -> list[tuple[str, list[Topic]]]:
     """Topics grouped under the eight categories' labels, in the categories' order."""
-    topics = Topic.objects.all() if include_inactive else Topic.objects.filter(is_active=True)
+    offered = topics(user)
+    if not include_inactive:
+        offered = offered.filter(is_active=True)
     grouped: dict[str, list[Topic]] = {value: [] for value in Category.values}
-    for topic in topics:
+    for topic in offered:
         grouped[topic.category].append(topic)
     return [(Category(value).label, grouped[value]) for value in Category.values]
 
 
-def starter_topics() -> QuerySet:
-    return Topic.objects.filter(is_active=True, for_starters=True)
+def starter_topics(user) -> QuerySet:
+    return topics(user).filter(is_active=True, for_starters=True)
 
 
 def default_session_day(community) -> date:

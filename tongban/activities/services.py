@@ -37,6 +37,15 @@ def _ended_message(community) -> str:
     return _("The program ended on %(date)s.") % {"date": community.program.ended_on.isoformat()}
 
 
+def _after_community(community, day: date) -> bool:
+    """A closed community takes no session after its end date (as a program)."""
+    return community.ended_on is not None and day > community.ended_on
+
+
+def _closed_message(community) -> str:
+    return _("The community closed on %(date)s.") % {"date": community.ended_on.isoformat()}
+
+
 Errors = dict[str, list[str]]
 
 # Back-entry types one date and one pair of times: the process form takes the plan's.
@@ -105,6 +114,8 @@ def _date_errors(errors: Errors, community, field: str, day: date | None) -> Non
         _add(errors, field, _("This date is before the program started."))
     elif _after_program(community, day):
         _add(errors, field, _ended_message(community))
+    elif _after_community(community, day):
+        _add(errors, field, _closed_message(community))
 
 
 def plan_errors(
@@ -135,7 +146,9 @@ def plan_errors(
         planned=True,
     )
     topic = fields.get("topic")
-    if topic is not None and fields.get("category") and topic.category != fields["category"]:
+    if topic is not None and topic.program_id not in (None, community.program_id):
+        _add(errors, "topic", _("This topic belongs to another program."))
+    elif topic is not None and fields.get("category") and topic.category != fields["category"]:
         _add(errors, "topic", _("This topic belongs to another category."))
     day = fields.get("planned_on")
     _date_errors(errors, community, "planned_on", day)
@@ -492,8 +505,9 @@ def session_void(*, plan: ActivityPlan, by, reason: str) -> ActivityPlan:
 
 
 @transaction.atomic
-def topic_create(*, fields: dict[str, Any]) -> Topic:
-    topic = Topic(**fields)
+def topic_create(*, fields: dict[str, Any], program) -> Topic:
+    """A topic of one program's library (the shared one comes from the paper)."""
+    topic = Topic(**fields, program=program)
     topic.full_clean()
     topic.save()
     return topic
@@ -501,6 +515,9 @@ def topic_create(*, fields: dict[str, Any]) -> Topic:
 
 @transaction.atomic
 def topic_update(*, topic: Topic, fields: dict[str, Any]) -> Topic:
+    """A program's own topic; the shared library changes only by migration."""
+    if topic.program_id is None:
+        raise ValidationError(_("Topics of the shared library cannot be changed here."))
     for name, value in fields.items():
         setattr(topic, name, value)
     topic.full_clean()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tongban.core import scope
 from tongban.core.concurrency import EditConflict
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.ids import id_or_404
@@ -54,9 +55,15 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _chosen_community(request: HttpRequest):
-    """The community a new session is for: the only one, or the one chosen (else None)."""
-    communities = selectors.user_communities(request.user)
+def _chosen_community(request: HttpRequest, *, open_only: bool = False):
+    """The community a new session is for: the only one, or the one chosen (else None).
+
+    `open_only`: a closed community takes no new plan (back-entry of its paper forms
+    still does; the services refuse days after it closed)."""
+    if open_only:
+        communities = selectors.open_communities(request.user)
+    else:
+        communities = selectors.user_communities(request.user)
     chosen = request.GET.get("community") or request.POST.get("community")
     if chosen:
         return get_object_or_404(communities, pk=id_or_404(chosen)), communities
@@ -66,17 +73,18 @@ def _chosen_community(request: HttpRequest):
 
 
 def _choose_community(request: HttpRequest, communities) -> HttpResponse:
+    closed = not communities and selectors.user_communities(request.user).exists()
     return render(
         request,
         "activities/choose_community.html",
-        {"communities": communities, "next_url": request.path},
+        {"communities": communities, "next_url": request.path, "all_closed": closed},
     )
 
 
 @require(can_record_sessions)
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
-    community, communities = _chosen_community(request)
+    community, communities = _chosen_community(request, open_only=True)
     if community is None:
         return _choose_community(request, communities)
     form = PlanForm(
@@ -108,7 +116,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "community": community,
-            "starters": selectors.starter_topics(),
+            "starters": selectors.starter_topics(request.user),
             "usual_minutes": USUAL_MINUTES,
         },
     )
@@ -386,8 +394,10 @@ def topic_list(request: HttpRequest) -> HttpResponse:
         request,
         "activities/topic_list.html",
         {
-            "library": selectors.topic_library(include_inactive=can_manage_topics(request.user)),
-            "starters": selectors.starter_topics(),
+            "library": selectors.topic_library(
+                request.user, include_inactive=can_manage_topics(request.user)
+            ),
+            "starters": selectors.starter_topics(request.user),
             "formats": Format.choices,
             "usual_minutes": USUAL_MINUTES,
             "can_manage": can_manage_topics(request.user),
@@ -398,9 +408,12 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 @require(can_manage_topics)
 @require_http_methods(["GET", "POST"])
 def topic_create(request: HttpRequest) -> HttpResponse:
+    program = scope.program(request.user)
+    if program is None:  # a manager before their first program has no library to add to
+        raise Http404
     form = TopicForm(request.POST or None, initial={"category": request.GET.get("category")})
     if request.method == "POST" and form.is_valid():
-        services.topic_create(fields=form.cleaned_data)
+        services.topic_create(fields=form.cleaned_data, program=program)
         messages.success(request, _("Topic added to the library."))
         return redirect("activities:topic_list")
     return render(request, "activities/topic_form.html", {"form": form})
@@ -409,7 +422,11 @@ def topic_create(request: HttpRequest) -> HttpResponse:
 @require(can_manage_topics)
 @require_http_methods(["GET", "POST"])
 def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = get_object_or_404(Topic, pk=pk)
+    """A manager edits their program's topics. Another program's topic answers 404; a
+    topic of the shared library, which every program reads, 403: it is read-only."""
+    topic = get_object_or_404(selectors.topics(request.user), pk=pk)
+    if topic.program_id is None:
+        raise PermissionDenied
     form = TopicForm(request.POST or None, instance=Topic.objects.get(pk=topic.pk))
     if request.method == "POST" and form.is_valid():
         services.topic_update(topic=topic, fields=form.cleaned_data)

@@ -54,8 +54,13 @@ class OpenEmergency:
         return self.event.escalates_at
 
     @property
+    def escalation_hours(self) -> int:
+        """The program's escalation delay, for "N hours have passed"."""
+        return self.event.escalation_hours
+
+    @property
     def escalation_due(self) -> bool:
-        """Awaiting acknowledgement past the 24 hours (the check has not run yet)."""
+        """Awaiting acknowledgement past the program's delay (the check has not run yet)."""
         return self.awaiting and self.escalates_at is not None and self.escalates_at <= self.now
 
 
@@ -94,14 +99,12 @@ class CommunityWork:
 
 
 def current_cycle(communities: list, today: date) -> Cycle | None:
-    """The program's cycle today (an ended program's last one); None before it starts."""
+    """The program's cycle today (an ended program's last one); None before it starts.
+
+    The communities are those of the chosen program: its calendar is theirs."""
     if not communities:
         return None
-    program = communities[0].program
-    on = min(today, program.ended_on) if program.ended_on else today
-    if on < program.started_on:
-        return None
-    return cycles.cycle(program.started_on, cycles.cycle_number(program.started_on, on))
+    return cycles.for_program(communities[0].program).current(today)
 
 
 def _communities_with_flags(user) -> list:

@@ -39,9 +39,11 @@ def programs(user: User) -> QuerySet:
 
     if not _signed_in(user):
         return Program.objects.none()
-    by_community = _own_communities(user).values("program_id")
     if user.is_peer:
-        return Program.objects.filter(pk__in=by_community).in_order()
+        # A peer belongs to the program of their person record (withdrawn or not: a
+        # withdrawn peer still sees their own record).
+        return Program.objects.filter(people=user.person_id).in_order()
+    by_community = _own_communities(user).values("program_id")
     direct = user.programs.through.objects.filter(user_id=user.pk).values("program_id")
     return Program.objects.filter(Q(pk__in=by_community) | Q(pk__in=direct)).in_order()
 

@@ -174,7 +174,10 @@ def _person(demo, program: Program) -> Person:
 def _account(account: DemoAccount, communities: dict, persons: dict, program: Program) -> User:
     existing = User.objects.filter(username=account.username).first()
     if existing is not None:
-        if account.role in (Role.PROJECT_MANAGER, Role.PSYCHIATRIST):
+        # Only when missing: an add() of a present program still writes an audit row.
+        if account.role in (Role.PROJECT_MANAGER, Role.PSYCHIATRIST) and (
+            not existing.programs.filter(pk=program.pk).exists()
+        ):
             existing.programs.add(program)
         return existing
     person = persons.get(account.person_key)

@@ -748,7 +748,7 @@ def _load_submissions(
     """Every cycle of the study accepted: submitted 3-6 days after its end, accepted 1-4
     days later. The audit trail gets both steps."""
     rng = random.Random(SEED + 1)
-    start = program.started_on
+    calendar = cycles.for_program(program)
     existing = set(
         Submission.objects.filter(community__in=communities.values()).values_list(
             "community_id", "cycle"
@@ -757,8 +757,8 @@ def _load_submissions(
     submissions, steps = [], []
     for code, community in communities.items():
         by = peer_accounts.get(code, manager)
-        for number in cycles.numbers_for(start, community.started_on, STUDY_END):
-            ends_on = cycles.cycle(start, number).ends_on
+        for number in calendar.numbers_for(community.started_on, STUDY_END):
+            ends_on = calendar.cycle(number).ends_on
             submitted_at = _aware(
                 datetime.combine(ends_on + timedelta(rng.randint(3, 6)), time(9, 0))
                 + timedelta(minutes=rng.randrange(0, 480, 5))

@@ -1,7 +1,8 @@
 """Emergency Event Form (MODEL.md: "Sessions"): filed by a peer, submitted to the community doctor.
 
 An event is linked to a session or only to a community. The doctor acknowledges it; one left
-unacknowledged for ESCALATE_AFTER goes to the psychiatrist. Follow-up notes, then closure.
+unacknowledged for its program's escalation delay (`Program.escalation_hours`) goes to the
+program's psychiatrist. Follow-up notes, then closure.
 """
 
 from __future__ import annotations
@@ -10,7 +11,18 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +30,28 @@ from simple_history.models import HistoricalRecords
 
 from tongban.core.models import VoidableModel, VoidableQuerySet
 
-ESCALATE_AFTER = timedelta(hours=24)
+# The shortest escalation delay a program may set (Program.escalation_hours' minimum):
+# a bound on reported_at that the partial index below can answer before any join.
+SHORTEST_ESCALATION = timedelta(hours=1)
+
+
+class Hours(Func):
+    """A whole number of hours (an integer column) as a duration, in the database."""
+
+    template = "(%(expressions)s * INTERVAL '1 hour')"
+    output_field = DurationField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite keeps durations as integer microseconds.
+        return self.as_sql(compiler, connection, template="(%(expressions)s * 3600000000)", **extra)
+
+
+def escalates_at_expression() -> ExpressionWrapper:
+    """reported_at plus the delay of the event's own program, in the database."""
+    return ExpressionWrapper(
+        F("reported_at") + Hours(F("community__program__escalation_hours")),
+        output_field=DateTimeField(),
+    )
 
 
 class Status(models.TextChoices):
@@ -57,8 +90,16 @@ class EmergencyEventQuerySet(VoidableQuerySet):
         return visible
 
     def overdue(self, now: datetime) -> EmergencyEventQuerySet:
-        """Unacknowledged for ESCALATE_AFTER and not escalated yet."""
-        return self.filter(AWAITING_ESCALATION, reported_at__lte=now - ESCALATE_AFTER)
+        """Unacknowledged for its own program's escalation delay and not escalated yet.
+
+        The awaiting rows come from the small partial index (no program waits less than
+        SHORTEST_ESCALATION); each is then compared with its program's delay.
+        """
+        return (
+            self.filter(AWAITING_ESCALATION, reported_at__lte=now - SHORTEST_ESCALATION)
+            .alias(due_at=escalates_at_expression())
+            .filter(due_at__lte=now)
+        )
 
     def with_status(self, status: str) -> EmergencyEventQuerySet:
         current = Q(voided_at__isnull=True)
@@ -187,11 +228,17 @@ class EmergencyEvent(VoidableModel):
         return str(self.status.label)
 
     @property
+    def escalation_hours(self) -> int:
+        """The delay of the event's program (select `community__program` to read it free)."""
+        return self.community.program.escalation_hours
+
+    @property
     def escalates_at(self) -> datetime | None:
-        """When an unacknowledged event goes to the psychiatrist (reported_at + 24 hours)."""
+        """When an unacknowledged event goes to the psychiatrist: reported_at plus its
+        program's escalation delay."""
         if self.reported_at is None:
             return None
-        return self.reported_at + ESCALATE_AFTER
+        return self.reported_at + self.community.program.escalate_after
 
     @property
     def is_open(self) -> bool:

@@ -33,20 +33,33 @@ def is_doctor_of(user, community_id: int) -> bool:
     )
 
 
-def can_acknowledge(user, event) -> bool:
-    """The community's doctors, and the psychiatrist (who receives escalations).
+def belongs_to(user, program_id: int) -> bool:
+    """A program-wide role's own program: the chosen one (cached), else any of theirs."""
+    chosen = scope.program(user)
+    if chosen is not None and chosen.pk == program_id:
+        return True
+    return user.programs.filter(pk=program_id).exists()
 
-    When the program has neither for this community, the project manager receives the
+
+def can_acknowledge(user, event) -> bool:
+    """The community's doctors, and the psychiatrists of its program (who receive
+    escalations).
+
+    When the program has neither for this community, its project managers receive the
     event, and so must be able to acknowledge it, or it would stay open for ever.
     """
     if not _active(user):
         return False
-    if user.role == Role.PSYCHIATRIST or is_doctor_of(user, event.community_id):
+    if is_doctor_of(user, event.community_id):
         return True
+    program_id = event.community.program_id
+    if user.role == Role.PSYCHIATRIST:
+        return belongs_to(user, program_id)
     return (
         user.role == Role.PROJECT_MANAGER
+        and belongs_to(user, program_id)
         and not doctors_of(event.community_id).exists()
-        and not psychiatrists().exists()
+        and not psychiatrists(program_id).exists()
     )
 
 
@@ -61,12 +74,18 @@ def doctors_of(community) -> QuerySet:
     ).order_by("pk")
 
 
-def psychiatrists() -> QuerySet:
-    return User.objects.filter(is_active=True, role=Role.PSYCHIATRIST).order_by("pk")
+def psychiatrists(program) -> QuerySet:
+    """The active psychiatrists of a program (a Program or its id): never another's."""
+    return User.objects.filter(is_active=True, role=Role.PSYCHIATRIST, programs=program).order_by(
+        "pk"
+    )
 
 
-def managers() -> QuerySet:
-    return User.objects.filter(is_active=True, role=Role.PROJECT_MANAGER).order_by("pk")
+def managers(program) -> QuerySet:
+    """The active project managers of a program (a Program or its id): never another's."""
+    return User.objects.filter(
+        is_active=True, role=Role.PROJECT_MANAGER, programs=program
+    ).order_by("pk")
 
 
 def occurred_at_error(community, moment: datetime, *, now: datetime | None = None) -> str | None:
@@ -100,13 +119,20 @@ class Responders:
     has_doctor: bool = False
 
 
+def escalation_recipients(program) -> list:
+    """Who hears of an unacknowledged event: the program's psychiatrists, else its
+    project managers."""
+    return list(psychiatrists(program)) or list(managers(program))
+
+
 def responders(community) -> Responders:
-    """The community's doctors, else the psychiatrists, else the project managers, so
-    that an event never lands in nobody's list (empty only when none of them exists)."""
+    """The community's doctors, else its program's psychiatrists, else its program's
+    project managers, so that an event never lands in nobody's list (empty only when
+    none of them exists)."""
     doctors = list(doctors_of(community))
     if doctors:
         return Responders(users=doctors, has_doctor=True)
-    for recipients in (psychiatrists(), managers()):
+    for recipients in (psychiatrists(community.program_id), managers(community.program_id)):
         found = list(recipients)
         if found:
             return Responders(users=found, has_doctor=False)

@@ -70,9 +70,11 @@ def open_emergencies_for_home(user) -> QuerySet:
     awaiting acknowledgement (the oldest, closest to escalation, first), then the
     acknowledged ones not yet closed. Voided and closed events are left out.
 
-    Each event has `community` (and the reporter) selected; `event.escalates_at` is
-    reported_at + ESCALATE_AFTER, for "time left before escalation" while it awaits
-    (`event.status` says which), and `event.reported_at` gives "how long ago".
+    Each event has `community` with its program (and the reporter) selected;
+    `event.escalates_at` is reported_at plus the program's escalation delay, for "time
+    left before escalation" while it awaits (`event.status` says which), and
+    `event.reported_at` gives "how long ago". The events are of the chosen program, so
+    the oldest is the closest to escalation.
     """
     rank = Case(
         When(acknowledged_at__isnull=True, escalated_at__isnull=False, then=Value(0)),
@@ -84,7 +86,7 @@ def open_emergencies_for_home(user) -> QuerySet:
         EmergencyEvent.objects.visible_to(user)
         .current()
         .filter(closed_at__isnull=True)
-        .select_related("community", "reported_by__person")
+        .select_related("community__program", "reported_by__person")
         .annotate(home_rank=rank)
         .order_by("home_rank", "reported_at", "pk")
     )

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from tongban.activities.models import Attendance
 from tongban.notifications.models import Notification
 from tongban.notifications.services import notification_send, notifications_mark_read_for_url
+from tongban.notifications.texts import escalation_detail
 from tongban.registry.models import Community
-from tongban.submissions.cycles import cycle_number
+from tongban.submissions import cycles
 from tongban.submissions.locking import is_locked, require_reason_if_locked
 
 from . import rules, selectors
@@ -47,7 +48,7 @@ class Notified:
     # The accounts that received the notification (never the reporter).
     recipients: list = field(default_factory=list)
     # The community has an active community doctor; if not, the recipients are the
-    # psychiatrists (else the project managers) instead.
+    # program's psychiatrists (else its project managers) instead.
     has_doctor: bool = False
     # The reporter is one of those who receive this community's events (a doctor who
     # files), so they are not notified of their own form.
@@ -187,6 +188,7 @@ def emergency_file(
         subject=_subject(community),
         url=event.get_absolute_url(),
         detail=kind,
+        program=community.program,
     )
     event.notified = Notified(
         recipients=[notification.recipient for notification in sent],
@@ -202,18 +204,25 @@ def _notify_if_cycle_accepted(event: EmergencyEvent, community: Community) -> No
     day = timezone.localdate(event.occurred_at)
     if not is_locked(community=community, day=day):
         return
+    program = community.program
     notification_send(
         # A manager who files it knows already.
-        recipients=[user for user in rules.managers() if user.pk != event.reported_by_id],
+        recipients=[user for user in rules.managers(program) if user.pk != event.reported_by_id],
         kind=Notification.Kind.EMERGENCY_IN_ACCEPTED_CYCLE,
         subject=_subject(community),
         url=event.get_absolute_url(),
-        detail=str(cycle_number(community.program.started_on, day)),
+        detail=str(cycles.for_program(program).number(day)),
+        program=program,
     )
 
 
 def _locked(event: EmergencyEvent) -> EmergencyEvent:
-    return EmergencyEvent.objects.select_for_update().get(pk=event.pk)
+    """The event's row, locked, with its community and program (not locked) at hand."""
+    return (
+        EmergencyEvent.objects.select_for_update(of=("self",))
+        .select_related("community__program")
+        .get(pk=event.pk)
+    )
 
 
 def _refuse_if_voided(event: EmergencyEvent) -> None:
@@ -244,13 +253,14 @@ def _tell_reporter(event: EmergencyEvent, *, by, kind: str) -> None:
     """The reporter hears that the doctor has the event, and when it is closed."""
     if event.reported_by_id == by.pk:
         return
-    community = Community.objects.only("name").get(pk=event.community_id)
+    community = event.community
     notification_send(
         recipients=[event.reported_by],
         kind=kind,
         subject=_subject(community),
         url=event.get_absolute_url(),
         detail=event.kind,
+        program=community.program,
     )
 
 
@@ -300,9 +310,8 @@ def emergency_void(*, event: EmergencyEvent, by, reason: str) -> EmergencyEvent:
         raise ValidationError(_("This event is already voided."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for voiding.")})
-    community = Community.objects.select_related("program").get(pk=event.community_id)
     require_reason_if_locked(
-        community=community, day=timezone.localdate(event.occurred_at), reason=reason
+        community=event.community, day=timezone.localdate(event.occurred_at), reason=reason
     )
     event._change_reason = reason.strip()
     event.void(by=by, reason=reason)
@@ -310,7 +319,8 @@ def emergency_void(*, event: EmergencyEvent, by, reason: str) -> EmergencyEvent:
 
 
 def emergencies_escalate_overdue(*, now: datetime | None = None) -> list[EmergencyEvent]:
-    """Escalate, once, each event unacknowledged for ESCALATE_AFTER: notify the psychiatrist.
+    """Escalate, once, each event unacknowledged for its program's escalation delay:
+    notify that program's psychiatrists (else its project managers).
 
     Run by `manage.py escalate_emergencies` (cron) and lazily from page views; rows
     another run holds are skipped, so two runs never escalate the same event twice.
@@ -321,19 +331,21 @@ def emergencies_escalate_overdue(*, now: datetime | None = None) -> list[Emergen
         overdue = (
             EmergencyEvent.objects.overdue(now)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("community")
+            .select_related("community__program")
             .order_by("reported_at", "pk")
         )
         for event in overdue:
             event.escalated_at = now
             event.save(update_fields=["escalated_at"])
-            recipients = list(rules.psychiatrists()) or list(rules.managers())
+            program = event.community.program
             notification_send(
-                recipients=recipients,
+                recipients=rules.escalation_recipients(program),
                 kind=Notification.Kind.EMERGENCY_ESCALATED,
                 subject=_subject(event.community),
                 url=event.get_absolute_url(),
-                detail=event.kind,
+                # The kind, and the delay that passed (the program's setting then).
+                detail=escalation_detail(event.kind, program.escalation_hours),
+                program=program,
             )
             escalated.append(event)
     if escalated:

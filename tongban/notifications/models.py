@@ -44,7 +44,8 @@ class Notification(models.Model):
     # since e-mail leaves the system.
     subject = models.CharField(_("about"), max_length=200, blank=True)
     # A code the in-app text shows with the subject: an emergency event's kind (a health
-    # detail, so never in an e-mail), or the number of a six-weekly cycle.
+    # detail, so never in an e-mail; an escalation adds ":<hours>", its program's delay,
+    # see texts.escalation_detail), or the number of a reporting cycle.
     detail = models.CharField(_("detail"), max_length=30, blank=True)
     url = models.CharField(_("link"), max_length=300)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

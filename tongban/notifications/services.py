@@ -18,9 +18,12 @@ log = logging.getLogger(__name__)
 
 @transaction.atomic
 def notification_send(
-    *, recipients: Iterable, kind: str, subject: str, url: str, detail: str = ""
+    *, recipients: Iterable, kind: str, subject: str, url: str, program, detail: str = ""
 ) -> list[Notification]:
     """Notify each active recipient in the app, and by e-mail when configured.
+
+    `program` is the program the notice is about (the community's): the recipient sees
+    it while that program is their chosen one.
 
     Returns the notifications written, one per distinct active recipient: what callers
     tell the user about who was notified is built from this, never from a guess.
@@ -31,7 +34,7 @@ def notification_send(
     """
     notifications = [
         Notification.objects.create(
-            recipient=user, kind=kind, subject=subject, url=url, detail=detail
+            recipient=user, program=program, kind=kind, subject=subject, url=url, detail=detail
         )
         for user in {user.pk: user for user in recipients if user.is_active}.values()
     ]
@@ -66,10 +69,11 @@ def notification_mark_read(*, notification: Notification) -> None:
 
 
 @transaction.atomic
-def notifications_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+def notifications_mark_all_read(*, user, program) -> int:
+    """Mark read the user's unread notifications of `program` (those the list shows)."""
+    return Notification.objects.filter(
+        recipient=user, program=program, read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 @transaction.atomic

@@ -8,16 +8,41 @@ which leaves the system: the community and what happened to the form, no health 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Notification
 
 Kind = Notification.Kind
 
+# The delay before it was a program's setting: escalations sent then stored no hours.
+EARLIER_ESCALATION_HOURS = 24
 
-def _public_texts() -> dict[str, str]:
+
+def escalation_detail(kind: str, hours: int) -> str:
+    """An escalation's detail: the event's kind and the program's delay that passed."""
+    return f"{kind}:{hours}"
+
+
+def _split(detail: str) -> tuple[str, int | None]:
+    """(the event's kind, the hours) of a detail; no hours in other or older details."""
+    kind, _sep, hours = detail.partition(":")
+    return kind, int(hours) if hours.isdecimal() else None
+
+
+def _escalation_hours(notification: Notification) -> int:
+    _kind, hours = _split(notification.detail)
+    return hours if hours is not None else EARLIER_ESCALATION_HOURS
+
+
+def _public_texts(notification: Notification) -> dict[str, str]:
+    hours = _escalation_hours(notification)
     return {
         Kind.EMERGENCY_FILED: _("Emergency event reported in %(subject)s"),
-        Kind.EMERGENCY_ESCALATED: _("Emergency event in %(subject)s not acknowledged for 24 hours"),
+        Kind.EMERGENCY_ESCALATED: ngettext(
+            "Emergency event in %(subject)s not acknowledged for %(hours)d hour",
+            "Emergency event in %(subject)s not acknowledged for %(hours)d hours",
+            hours,
+        ),
         Kind.EMERGENCY_ACKNOWLEDGED: _("Your emergency report in %(subject)s was acknowledged"),
         Kind.EMERGENCY_CLOSED: _("Your emergency report in %(subject)s was closed"),
         Kind.EMERGENCY_IN_ACCEPTED_CYCLE: _(
@@ -33,8 +58,9 @@ def _public_texts() -> dict[str, str]:
 def _event_kind(detail: str) -> str | None:
     from tongban.emergencies.models import EmergencyEvent
 
-    if detail in EmergencyEvent.Kind.values:
-        return str(EmergencyEvent.Kind(detail).label)
+    kind, _hours = _split(detail)
+    if kind in EmergencyEvent.Kind.values:
+        return str(EmergencyEvent.Kind(kind).label)
     return None
 
 
@@ -55,9 +81,14 @@ def _detailed(notification: Notification) -> str | None:
     if kind is None:
         return None
     values["kind"] = kind
+    values["hours"] = hours = _escalation_hours(notification)
     texts = {
         Kind.EMERGENCY_FILED: _("%(subject)s: %(kind)s, awaiting acknowledgement"),
-        Kind.EMERGENCY_ESCALATED: _("%(subject)s: %(kind)s, not acknowledged for 24 hours"),
+        Kind.EMERGENCY_ESCALATED: ngettext(
+            "%(subject)s: %(kind)s, not acknowledged for %(hours)d hour",
+            "%(subject)s: %(kind)s, not acknowledged for %(hours)d hours",
+            hours,
+        ),
         Kind.EMERGENCY_ACKNOWLEDGED: _("%(subject)s: %(kind)s, your report was acknowledged"),
         Kind.EMERGENCY_CLOSED: _("%(subject)s: %(kind)s, your report was closed"),
     }
@@ -67,7 +98,8 @@ def _detailed(notification: Notification) -> str | None:
 
 def public_message(notification: Notification) -> str:
     """No health detail: safe for an e-mail's subject and body."""
-    return _public_texts()[notification.kind] % {"subject": notification.subject}
+    values = {"subject": notification.subject, "hours": _escalation_hours(notification)}
+    return _public_texts(notification)[notification.kind] % values
 
 
 def message(notification: Notification) -> str:

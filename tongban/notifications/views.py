@@ -1,4 +1,5 @@
-"""A user's own notifications: the list, opening one, marking all read."""
+"""A user's own notifications of their chosen program: the list, opening one, marking
+all read."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from tongban.core import scope
 
 from . import selectors, services
 
@@ -36,6 +39,9 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    if services.notifications_mark_all_read(user=request.user):
+    marked = services.notifications_mark_all_read(
+        user=request.user, program=scope.program(request.user)
+    )
+    if marked:
         messages.success(request, _("All notifications are marked as read."))
     return redirect("notifications:notification_list")

@@ -12,18 +12,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from .cycles import cycle as cycle_of
-from .cycles import cycle_number
+from . import cycles
 from .models import Submission
 
 
 def is_locked(*, community, day: date) -> bool:
-    program_start = community.program.started_on
-    if day < program_start:
+    """The day falls in a cycle (of the community's program) whose forms were accepted."""
+    calendar = cycles.for_program(community.program)
+    if day < calendar.started_on:
         return False
     return Submission.objects.filter(
         community=community,
-        cycle=cycle_number(program_start, day),
+        cycle=calendar.number(day),
         status=Submission.Status.ACCEPTED,
     ).exists()
 
@@ -39,7 +39,8 @@ def _changer(by):
 
 
 def notify_managers_of_change(*, community, day: date, by=None) -> list:
-    """Tell the active project managers (not the changer) that accepted forms changed.
+    """Tell the active project managers of the community's program (not the changer)
+    that accepted forms changed.
 
     One unread notice per cycle is enough: a manager who has not yet opened the last one
     gets no second one, so a save that checks two days of one cycle sends one notice.
@@ -50,15 +51,14 @@ def notify_managers_of_change(*, community, day: date, by=None) -> list:
 
     from .services import cycle_url, managers, notification_subject
 
-    number = cycle_number(community.program.started_on, day)
-    cycle = cycle_of(community.program.started_on, number)
+    cycle = cycles.for_program(community.program).cycle_of(day)
     url = cycle_url(community, cycle)
     kind = Notification.Kind.ACCEPTED_FORMS_CHANGED
     changer = _changer(by)
     already = Notification.objects.filter(kind=kind, url=url, read_at__isnull=True).values(
         "recipient_id"
     )
-    recipients = managers().exclude(pk__in=already)
+    recipients = managers(community.program).exclude(pk__in=already)
     if changer is not None:
         recipients = recipients.exclude(pk=changer.pk)
     return notification_send(
@@ -66,6 +66,7 @@ def notify_managers_of_change(*, community, day: date, by=None) -> list:
         kind=kind,
         subject=notification_subject(community, cycle),
         url=url,
+        program=community.program,
     )
 
 

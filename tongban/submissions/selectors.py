@@ -2,8 +2,8 @@
 
 Which cycle a record belongs to: a session by its date (the day it was held if it has a
 current process form, else the planned day); an emergency by the local day it happened.
-Both are database filters on the cycle's date range. One program per deployment: every
-community's cycles are numbered from its program's start date.
+Both are database filters on the cycle's date range. Every community's cycles are those
+of its program (`cycles.for_program`): its start date, cycle length and due days.
 """
 
 from __future__ import annotations
@@ -101,9 +101,12 @@ def _communities(user) -> QuerySet:
     return scope.communities(user).select_related("program").order_by("started_on", "name", "pk")
 
 
+def calendar(community: Community) -> cycles.Calendar:
+    return cycles.for_program(community.program)
+
+
 def community_numbers(community: Community, on: date) -> range:
-    program = community.program
-    return cycles.numbers_for(program.started_on, community.started_on, on, program.ended_on)
+    return calendar(community).numbers_for(community.started_on, on)
 
 
 def community_cycle_get(user, community_pk: int, number: int) -> tuple[Community, Cycle]:
@@ -111,7 +114,13 @@ def community_cycle_get(user, community_pk: int, number: int) -> tuple[Community
     community = get_object_or_404(_communities(user), pk=community_pk)
     if number not in community_numbers(community, today()):
         raise Http404("no such cycle")
-    return community, cycles.cycle(community.program.started_on, number)
+    return community, calendar(community).cycle(number)
+
+
+def program_calendar(user) -> cycles.Calendar | None:
+    """The cycles of the user's chosen program (None without one), for the pages' notes."""
+    program = scope.program(user)
+    return cycles.for_program(program) if program is not None else None
 
 
 def _plans(user) -> QuerySet:
@@ -306,7 +315,7 @@ def cycle_rows(user) -> list[CycleRow]:
     rows = [
         CycleRow(
             community=community,
-            cycle=cycles.cycle(community.program.started_on, number),
+            cycle=calendar(community).cycle(number),
             submission_status=statuses.get((community.pk, number)),
             today=on,
         )
@@ -378,19 +387,25 @@ def overview(user, *, upto: int | None = None) -> dict:
     """
     on = today()
     communities = list(_communities(user))
-    empty = {"communities": [], "columns": [], "grid": [], "awaiting": [], "overdue": []}
+    # Scope gives the communities of the chosen program only: one calendar for all.
+    program_cycles = program_calendar(user)
+    empty = {
+        "communities": [],
+        "calendar": program_cycles,
+        "columns": [],
+        "grid": [],
+        "awaiting": [],
+        "overdue": [],
+    }
     if not communities:
         return empty
-    program = communities[0].program
-    program_start = program.started_on
-    if on < program_start:
-        return empty
     # An ended program's last column is the cycle containing its end date.
-    current = cycles.cycle_number(program_start, min(on, program.ended_on or on))
+    latest = program_cycles.current(on)
+    if latest is None:
+        return empty
+    current = latest.number
     upto = min(max(upto or current, 1), current)
-    columns = [
-        cycles.cycle(program_start, n) for n in range(upto, max(upto - OVERVIEW_WIDTH, 0), -1)
-    ]
+    columns = [program_cycles.cycle(n) for n in range(upto, max(upto - OVERVIEW_WIDTH, 0), -1)]
     statuses = _status_map(user)
 
     grid = []
@@ -413,9 +428,7 @@ def overview(user, *, upto: int | None = None) -> dict:
         numbers = [
             n
             for n in reversed(community_numbers(community, on))
-            if cycles.is_overdue(
-                cycles.cycle(program_start, n), on, statuses.get((community.pk, n))
-            )
+            if cycles.is_overdue(program_cycles.cycle(n), on, statuses.get((community.pk, n)))
         ]
         if numbers:
             overdue.append(CommunityOverdue(community, numbers))
@@ -427,11 +440,10 @@ def overview(user, *, upto: int | None = None) -> dict:
         .order_by("submitted_at", "pk")
     )
     for submission in awaiting:
-        submission.cycle_obj = cycles.cycle(
-            submission.community.program.started_on, submission.cycle
-        )
+        submission.cycle_obj = calendar(submission.community).cycle(submission.cycle)
     return {
         "communities": communities,
+        "calendar": program_cycles,
         "columns": columns,
         "grid": grid,
         "awaiting": awaiting,

@@ -42,8 +42,9 @@ def cycle_url(community: Community, cycle: Cycle) -> str:
     )
 
 
-def managers():
-    return User.objects.filter(role=Role.PROJECT_MANAGER, is_active=True)
+def managers(program):
+    """The active project managers of `program` (program-wide roles belong to it directly)."""
+    return User.objects.filter(role=Role.PROJECT_MANAGER, is_active=True, programs=program)
 
 
 def peer_accounts(community: Community):
@@ -60,18 +61,15 @@ def _notify(recipients, *, kind: str, community: Community, cycle: Cycle, by) ->
         kind=kind,
         subject=notification_subject(community, cycle),
         url=cycle_url(community, cycle),
+        program=community.program,
     )
 
 
 def _cycle(community: Community, number: int) -> Cycle:
-    program = community.program
-    program_start = program.started_on
-    numbers = cycles.numbers_for(
-        program_start, community.started_on, timezone.localdate(), program.ended_on
-    )
-    if number not in numbers:
+    calendar = cycles.for_program(community.program)
+    if number not in calendar.numbers_for(community.started_on, timezone.localdate()):
         raise ValidationError(_("This community has no such reporting cycle."))
-    return cycles.cycle(program_start, number)
+    return calendar.cycle(number)
 
 
 def _locked(community: Community, number: int) -> Submission | None:
@@ -143,7 +141,7 @@ def submission_submit(
         submission=submission, status=Status.SUBMITTED, by=by, comments=comments.strip()
     )
     _notify(
-        managers(),
+        managers(community.program),
         kind=Notification.Kind.SUBMISSION_SUBMITTED,
         community=community,
         cycle=cycle,

@@ -35,6 +35,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "to_submit": [row for row in rows if row.needs_submission],
             "several_communities": len({row.community.pk for row in rows}) > 1,
+            "calendar": selectors.program_calendar(user),
         },
     )
 

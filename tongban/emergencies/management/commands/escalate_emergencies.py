@@ -1,4 +1,5 @@
-"""Escalate emergency events left unacknowledged for 24 hours. Run from cron every few minutes:
+"""Escalate emergency events left unacknowledged for their program's escalation delay
+(`Program.escalation_hours`, 24 by default). Run from cron every few minutes:
 
 */5 * * * *  cd /srv/tongban && .venv/bin/python manage.py escalate_emergencies
 """
@@ -11,7 +12,10 @@ from tongban.emergencies.services import emergencies_escalate_overdue
 
 
 class Command(BaseCommand):
-    help = "Notify the psychiatrist of emergency events unacknowledged for 24 hours."
+    help = (
+        "Notify the psychiatrist of emergency events unacknowledged for their program's "
+        "escalation delay."
+    )
 
     def handle(self, *args, **options) -> None:
         escalated = emergencies_escalate_overdue()
