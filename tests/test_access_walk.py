@@ -5,6 +5,9 @@ that is the point. Registry and account objects are below; each other app lists 
 in `tests/<app>/foreign.py` (`objects(community_b, users)` and `SENTINELS`).
 Each parameter gets an object of the *other* community, which a
 user of community A must not reach (404), and no page may show that community's data.
+
+The installation hosts a second program too (`tests/registry/other_program.py`): no
+user of program A, the program-wide roles included, reaches or sees any of its records.
 """
 
 from __future__ import annotations
@@ -16,13 +19,17 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import make_person, make_user
+from tests.registry import other_program
 from tongban.accounts.models import Role
 from tongban.registry import services
+from tongban.registry.models import Venue
 
 # URL names that anyone may open without signing in.
 PUBLIC = {"login", "set_language", "logout"}
 # Pages only the project manager may open: everyone else gets 403 or 404.
 MANAGER_ONLY = re.compile(r"^accounts:")
+# Pages without a URL parameter that read an object's id from the request: none sent, 404.
+ID_FROM_REQUEST = {"programs:program_switch"}
 
 
 def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
@@ -59,6 +66,7 @@ def foreign(community_b, users):
     services.caregiver_link_create(caregiver=caregiver, cared_for=consumer, relationship="parent")
     account = make_user("foreign-doctor", Role.COMMUNITY_DOCTOR, [community_b])
     enrolment = consumer.enrolments.get()
+    venue = Venue.objects.create(community=community_b, name="乙社区场地", kind=Venue.Kind.OTHER)
     objects = {
         "registry:person_detail": consumer.pk,
         "registry:person_edit": consumer.pk,
@@ -70,6 +78,14 @@ def foreign(community_b, users):
         "accounts:account_detail": account.pk,
         "accounts:account_set_active": account.pk,
         "accounts:account_password": account.pk,
+        # The setup pages are the manager's: everyone else gets 403.
+        "programs:community_detail": community_b.pk,
+        "programs:community_edit": community_b.pk,
+        "programs:community_close": community_b.pk,
+        "programs:community_delete": community_b.pk,
+        "programs:venue_create": community_b.pk,
+        "programs:venue_edit": venue.pk,
+        "programs:venue_in_use": venue.pk,
     }
     for module in FOREIGN_MODULES:
         objects.update(module.objects(community_b, users))
@@ -123,11 +139,69 @@ def test_users_of_another_community_get_nothing(client, users, foreign, username
                 assert response.status_code in (403, 404), (
                     f"{username} {method} {url} answered {response.status_code}"
                 )
+            elif name in ID_FROM_REQUEST:
+                assert response.status_code in (404, 405), f"{method} {url}"
             else:
                 assert response.status_code in (200, 302, 403, 405), f"{method} {url}"
             body = response.content.decode()
             leaked = [text for text in FOREIGN_DATA if text in body]
             assert not leaked, f"{username} {method} {url} shows {leaked}"
+
+
+# Another program of the same installation ------------------------------------------------
+
+
+@pytest.fixture
+def program_b(program, users):
+    """Program B and one object of it for every URL parameter (after program A's users)."""
+    return other_program.build(program)
+
+
+def test_every_parametrised_url_has_an_object_of_program_b(program_b):
+    missing = [
+        name for name, route in all_routes() if "<" in route and name not in program_b.objects
+    ]
+    assert not missing, f"add these URL names to tests/registry/other_program.py: {missing}"
+
+
+# Every role of program A, the program-wide ones included.
+ROLES_OF_A = ["manager", "psychiatrist", "doctor", "psychologist", "socialworker", "research", "peer"]
+
+
+@pytest.mark.parametrize("username", ROLES_OF_A)
+def test_users_of_another_program_get_nothing(client, users, program_b, username):
+    """Every object of program B answers 404 on GET and POST, and no page shows its data.
+
+    The manager may do everything in their own program, so only 404 will do for them;
+    a role refused a page whatever its object (403), or a method refused before any
+    lookup (405: a POST-only page opened with GET), learns nothing either.
+    """
+    client.force_login(users[username])
+    allowed = (404, 405) if username == "manager" else (403, 404, 405)
+    checked = 0
+    for name, route in all_routes():
+        if name in PUBLIC:
+            continue
+        url = fill(route, program_b.objects[name] if "<" in route else {})
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if "<" in route:
+                assert response.status_code in allowed, (
+                    f"{username} {method} {url} answered {response.status_code}"
+                )
+                checked += 1
+            elif name in ID_FROM_REQUEST:
+                assert response.status_code in (404, 405), f"{method} {url}"
+            else:
+                assert response.status_code in (200, 302, 403, 405), f"{method} {url}"
+            body = response.content.decode()
+            leaked = [text for text in program_b.sentinels if text in body]
+            assert not leaked, f"{username} {method} {url} shows {leaked}"
+    assert checked >= 40
+    # Nothing of program B changed: its records still answer to its own manager.
+    client.force_login(program_b.users["manager"])
+    url = fill("people/<int:pk>/", program_b.objects["registry:person_detail"])
+    assert client.get(url).status_code == 200
 
 
 def test_program_wide_roles_reach_every_community(client, users, foreign):

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from tests.conftest import make_user
 from tongban.accounts.models import Role
-from tongban.emergencies import services
 from tongban.core import scope
+from tongban.emergencies import services
 from tongban.emergencies.models import EmergencyEvent, Status
 from tongban.emergencies.selectors import communities_without_doctor, open_emergencies_for_home
 

@@ -110,6 +110,9 @@ def test_a_community_with_records_is_closed_never_deleted(client_for, users, com
     assert community_a.ended_on == date(2016, 6, 30)
     row = community_a.history.order_by("-history_id").first()
     assert row.history_user == users["manager"] and row.ended_on == date(2016, 6, 30)
+    for url in (f"/program/communities/{community_a.pk}/", f"/communities/{community_a.pk}/"):
+        assert "2016-06-30" in client.get(url).content.decode()
+    assert 'id="community-closed"' in client.get(f"/communities/{community_a.pk}/").content.decode()
 
 
 @pytest.mark.parametrize("record", ["session", "emergency", "submission"])
@@ -217,3 +220,19 @@ def test_community_page_has_constant_queries(client_for, users, community_a):
         make_user(f"sw{i}", Role.SOCIAL_WORKER, [community_a])
     # One version lookup per venue is the only per-row query allowed: none here.
     assert count() == before
+
+
+def test_a_closed_community_takes_no_session_after_its_end(client_for, users, community_a):
+    from tongban.activities.services import plan_errors
+
+    client_for(users["manager"]).post(
+        f"/program/communities/{community_a.pk}/close/",
+        {"ended_on": "2016-06-30", "version": current_version(community_a)},
+    )
+    community_a.refresh_from_db()
+    assert "planned_on" in plan_errors(
+        community=community_a, fields={"planned_on": date(2016, 7, 1)}
+    )
+    assert "planned_on" not in plan_errors(
+        community=community_a, fields={"planned_on": date(2016, 6, 30)}
+    )

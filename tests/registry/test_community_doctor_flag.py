@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_user
 from tongban.accounts.models import Role
+from tongban.core import scope
 from tongban.registry import selectors
 from tongban.registry.models import Community
 
@@ -40,6 +41,9 @@ def test_community_page_and_cards_flag_a_community_without_doctor(
 
 
 def test_overview_query_count_does_not_grow_with_communities(users, program):
+    # The chosen program is read once per user object (a page's request.user): not here.
+    scope.program(users["manager"])
+
     def count() -> int:
         with CaptureQueriesContext(connection) as context:
             list(selectors.communities_overview(users["manager"]))

@@ -17,9 +17,11 @@ from tongban.accounts.models import Role
 from tongban.activities import selectors as activities
 from tongban.activities.models import ActivityPlan
 from tongban.activities.selectors import SessionStatus
+from tongban.core import scope
 from tongban.core.permissions import can_back_enter, can_record_sessions
 from tongban.emergencies import selectors as emergencies
 from tongban.emergencies.models import Status as EventStatus
+from tongban.programs.selectors import setup_checklist, setup_done
 from tongban.registry import selectors as registry
 from tongban.registry.models import Enrolment, EnrolmentStatusChange
 from tongban.submissions import cycles
@@ -219,6 +221,10 @@ def home_context(user) -> dict:
         context["upcoming"] = list(activities.sessions(user, status=SessionStatus.PLANNED)[:SHOWN])
     if user.role == Role.PROJECT_MANAGER:
         context.update(manager_work(user, communities, today))
+        # The first-run checklist, until the program is set up (two queries).
+        steps = setup_checklist(scope.program(user))
+        if not setup_done(steps):
+            context["setup_steps"] = steps
     if user.role == Role.PSYCHIATRIST:
         context.update(program_figures(user, today))
     if can_back_enter(user) and user.role == Role.RESEARCH_ASSISTANT:
