@@ -165,7 +165,15 @@ def test_every_parametrised_url_has_an_object_of_program_b(program_b):
 
 
 # Every role of program A, the program-wide ones included.
-ROLES_OF_A = ["manager", "psychiatrist", "doctor", "psychologist", "socialworker", "research", "peer"]
+ROLES_OF_A = [
+    "manager",
+    "psychiatrist",
+    "doctor",
+    "psychologist",
+    "socialworker",
+    "research",
+    "peer",
+]
 
 
 @pytest.mark.parametrize("username", ROLES_OF_A)

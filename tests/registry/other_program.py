@@ -55,7 +55,10 @@ def build(program_a: Program) -> OtherProgram:
     """Program B, started after program A (so that A stays the oldest program)."""
     assert program_a.pk is not None
     program = Program.objects.create(
-        name="乙项目哨兵", name_en="Program B sentinel", slug="program-b", started_on=date(2014, 1, 1)
+        name="乙项目哨兵",
+        name_en="Program B sentinel",
+        slug="program-b",
+        started_on=date(2014, 1, 1),
     )
     community = Community.objects.create(
         program=program,

@@ -110,9 +110,7 @@ def account_update(
     if not user.is_peer and role == Role.PEER:
         errors.setdefault("role", []).append(_("A staff account cannot become a peer account."))
     if _outside(communities, program):
-        errors.setdefault("communities", []).append(
-            _("Choose communities of the chosen program.")
-        )
+        errors.setdefault("communities", []).append(_("Choose communities of the chosen program."))
     offered = scope.programs(by).exclude(pk=program.pk) if program is not None else None
     if programs is not None:
         programs = list(programs)

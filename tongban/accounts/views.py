@@ -177,9 +177,7 @@ def _program_history(account: User, manager: User) -> list:
         str(User._meta.get_field("communities").verbose_name): {
             audit.display_name(c) for c in Community.objects.filter(program__in=mine)
         },
-        str(User._meta.get_field("programs").verbose_name): {
-            audit.display_name(p) for p in mine
-        },
+        str(User._meta.get_field("programs").verbose_name): {audit.display_name(p) for p in mine},
     }
     entries = audit.audit_entries(
         User.history.filter(id=account.pk).select_related("history_user__person"),

@@ -115,7 +115,8 @@ class PersonCreateForm(PersonForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = scope.communities(user)
+        # A closed community takes no new people.
+        self.fields["community"].queryset = selectors.open_communities(user)
         if user.is_peer:  # peers never see caregivers
             self.fields["role"].choices = [
                 c for c in self.fields["role"].choices if c[0] != "caregiver"
@@ -154,7 +155,8 @@ class EnrolmentForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = scope.communities(user)
+        # A closed community takes no new enrolment.
+        self.fields["community"].queryset = selectors.open_communities(user)
         self.fields["community"].empty_label = _("Choose a community")
         self.fields["role"].choices = [("", _("Choose a role")), *Enrolment.Role.choices]
         if user.is_peer:  # peers never see caregivers

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.core import audit, scope
@@ -49,6 +50,13 @@ def people_list(user, *, q: str = "", role: str = "", community: Community | Non
         Prefetch("enrolments", queryset=_visible_enrolments(user), to_attr="visible_enrolments"),
         Prefetch("cares_for", queryset=cares_for, to_attr="visible_cares_for"),
     ).order_by("name", "pk")
+
+
+def open_communities(user) -> QuerySet:
+    """The user's communities that take new records today: not closed (`ended_on` is
+    the last day of service)."""
+    today = timezone.localdate()
+    return scope.communities(user).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
 
 
 def people_who_can_have_caregivers(user) -> QuerySet:
