@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.conftest import make_person
 from tongban.activities import services
 from tongban.activities.models import ActivityRecord
-from tongban.submissions.cycles import cycle_number
+from tongban.submissions.cycles import for_program
 from tongban.submissions.models import Submission
 
 from .conftest import PHONE, login, shoot, url
@@ -64,12 +64,11 @@ def test_every_error_in_one_round_at_the_top(live_server, phone, users, communit
         },
         peers_present=[peer_person_a, helper],
     )
-    assert cycle_number(community_a.program.started_on, HELD_EARLIER) == cycle_number(
-        community_a.program.started_on, PLANNED
-    )
+    calendar = for_program(community_a.program)
+    assert calendar.number(HELD_EARLIER) == calendar.number(PLANNED)
     Submission.objects.create(
         community=community_a,
-        cycle=cycle_number(community_a.program.started_on, PLANNED),
+        cycle=for_program(community_a.program).number(PLANNED),
         status=Submission.Status.ACCEPTED,
         submitted_by=users["peer"],
         submitted_at=timezone.now(),

@@ -26,9 +26,9 @@ def test_manager_returns_peer_resubmits_manager_accepts(
     live_server, new_phone, users, community_a, community_b, peer_person_a, consumer_a
 ):
     today = timezone.localdate()
-    program_start = community_a.program.started_on
+    calendar = cycles.for_program(community_a.program)
     # Community A began with the last cycle, which has ended and can be submitted.
-    cycle = cycles.cycle(program_start, cycles.cycle_number(program_start, today) - 1)
+    cycle = calendar.cycle(calendar.number(today) - 1)
     community_a.started_on = cycle.starts_on
     community_a.save()
     helper = make_person("甲同伴助手", community=community_a, role="peer")
