@@ -134,3 +134,16 @@ def test_a_closed_community_is_not_offered_for_a_new_plan(
     community_a.save()
     page = client.get(reverse("activities:plan_create")).content.decode()
     assert "take no new sessions" in page or "不再" in page
+
+
+def test_a_venue_no_longer_in_use_is_not_offered_for_new_sessions(users, community_a):
+    from tongban.activities.forms import PlanForm
+
+    old = community_a.venues.get()
+    old.in_use = False
+    old.save()
+    new = community_a.venues.create(name="甲新场地", kind="other")
+    form = PlanForm(community=community_a, user=users["peer"])
+    assert list(form.fields["venue"].queryset) == [new]
+    back = PlanForm(community=community_a, user=users["research"], back_entry=True)
+    assert set(back.fields["venue"].queryset) == {old, new}

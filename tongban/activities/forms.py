@@ -270,8 +270,13 @@ class PlanForm(SessionFormMixin, forms.ModelForm):
         self.community = community
         self.locked = locked
         self.back_entry = back_entry
-        venues = list(community.venues.all())
-        self.fields["venue"].queryset = community.venues.all()
+        # A venue no longer in use is not offered for new sessions; a plan keeps its own,
+        # and paper forms typed in later may name any venue the community had.
+        offered = community.venues.all()
+        if not back_entry:
+            offered = offered.filter(Q(in_use=True) | Q(pk=self.instance.venue_id))
+        venues = list(offered)
+        self.fields["venue"].queryset = offered
         if len(venues) == 1 and not self.instance.pk:
             self.initial.setdefault("venue", venues[0].pk)
         # The shared library and the community's program's own topics; a retired topic
