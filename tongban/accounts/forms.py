@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongban.core import scope
+from tongban.core.concurrency import VersionField, current_version
 from tongban.core.fields import IdChoiceField, IdMultipleChoiceField
 from tongban.registry.models import Community, Enrolment, Person, Program
 
@@ -130,6 +131,7 @@ class PeerAccountForm(UniqueUsernameMixin, PasswordPairMixin):
 
 
 class AccountEditForm(forms.Form):
+    version = VersionField()
     full_name = forms.CharField(label=_("name"), max_length=150)
     email = forms.EmailField(label=_("e-mail"), required=False)
     role = forms.ChoiceField(label=_("role"), choices=STAFF_ROLES)
@@ -150,6 +152,8 @@ class AccountEditForm(forms.Form):
 
     def __init__(self, *args, account: User, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        # The version the manager opened: a save by someone else meanwhile is a conflict.
+        self.fields["version"].initial = current_version(account)
         if account.is_peer:
             # A peer's community follows their enrolment, not an assignment.
             del self.fields["role"]

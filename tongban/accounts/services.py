@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tongban.core import scope
+from tongban.core.concurrency import EditConflict, check_version
 from tongban.registry.models import Community, Enrolment, Person, Program
 
 from .models import PROGRAM_WIDE_ROLES, Role, User
@@ -91,8 +92,12 @@ def account_update(
     by: User,
     program: Program | None = None,
     programs: Iterable[Program] | None = None,
+    version: int | None = None,
 ) -> User:
     """Change an account from the manager's chosen `program`.
+
+    `version` is the one the form was opened on: when someone saved the account since,
+    nothing is written and EditConflict says what they changed.
 
     `communities` replace the account's assignments in that program only: those in the
     manager's other programs, or in programs the manager is not in, stay. `programs`
@@ -103,6 +108,15 @@ def account_update(
     communities.
     """
     communities = list(communities)
+    # Lock the row so that two saves from the same version are serialised.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    try:
+        check_version(user, version)
+    except EditConflict as conflict:
+        # Signing in or changing one's password also writes a version, with no field of
+        # this form in it: nothing would be overwritten.
+        if conflict.changed:
+            raise
     errors: dict[str, list[str]] = {}
     if user.pk == by.pk and role and role != user.role:
         # Otherwise the program could lose the only person who manages accounts.

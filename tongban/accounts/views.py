@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tongban.core import audit, scope
+from tongban.core.concurrency import EditConflict
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.permissions import can_manage_accounts, require
 from tongban.registry.models import Community, Enrolment
@@ -124,16 +125,11 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account_get(request, pk)
     program = scope.program(request.user)
     mine = scope.programs(request.user)
-    initial = {
-        "full_name": account.first_name,
-        "email": account.email,
-        "role": account.role,
-        "communities": list(account.communities.filter(program=program)),
-        "programs": list(account.programs.filter(pk__in=mine.values("pk"))),
-    }
+    initial = _edit_initial(account, program, mine)
     form = AccountEditForm(
         request.POST or None, initial=initial, account=account, user=request.user
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.account_update(
@@ -145,6 +141,14 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 program=program,
                 programs=form.cleaned_data["programs"] if "programs" in form.fields else None,
+                version=form.cleaned_data.get("version"),
+            )
+        except EditConflict as error:
+            # Show what is stored now (with its version), and say what changed meanwhile.
+            conflict = error.messages
+            account = _account_get(request, pk)
+            form = AccountEditForm(
+                initial=_edit_initial(account, program, mine), account=account, user=request.user
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -161,11 +165,23 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "account": account,
             "form": form,
+            "conflict": conflict,
             "history": history,
             "programs": shown,
             "other_programs": len(programs) - len(shown),
         },
     )
+
+
+def _edit_initial(account: User, program, mine) -> dict:
+    """The edit form's values as stored, in the manager's chosen program."""
+    return {
+        "full_name": account.first_name,
+        "email": account.email,
+        "role": account.role,
+        "communities": list(account.communities.filter(program=program)),
+        "programs": list(account.programs.filter(pk__in=mine.values("pk"))),
+    }
 
 
 def _program_history(account: User, manager: User) -> list:

@@ -39,9 +39,13 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    marked = services.notifications_mark_all_read(
-        user=request.user, program=scope.program(request.user)
-    )
-    if marked:
-        messages.success(request, _("All notifications are marked as read."))
+    program = scope.program(request.user)
+    marked = services.notifications_mark_all_read(user=request.user, program=program)
+    if marked and program is not None:
+        # Only the chosen program's: say so, the others are still unread.
+        messages.success(
+            request,
+            _("All notifications of %(program)s are marked as read.")
+            % {"program": program.display_name},
+        )
     return redirect("notifications:notification_list")
