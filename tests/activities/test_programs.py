@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from tests.activities.conftest import plan_fields
 from tests.activities.test_plan import form_data
@@ -85,7 +86,7 @@ def test_the_service_refuses_another_programs_topic(
     users, community_a, venue_a, peer_person_a, program_b
 ):
     fields = plan_fields(venue_a, peer_person_a, topic=program_b.topic)
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         services.plan_create(by=users["peer"], community=community_a, fields=fields)
     assert "another program" in str(error.value.error_dict["topic"])
 
@@ -101,7 +102,7 @@ def test_staff_present_are_the_communitys_program_staff_only(users, community_a,
 def test_no_session_after_the_community_closed(users, community_a, venue_a, peer_person_a):
     community_a.ended_on = date(2016, 3, 31)
     community_a.save()
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         services.plan_create(
             by=users["peer"],
             community=community_a,

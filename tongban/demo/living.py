@@ -542,6 +542,7 @@ def _sessions(
 ) -> dict[tuple[str, date], ActivityPlan]:
     """Plans (and, for past sessions, their process forms), through the services."""
     rng = random.Random(SEED)
+    _ensure_library()
     library = {
         (t.category, t.name): t
         for t in Topic.objects.filter(program=None, is_active=True).order_by("category", "name")
@@ -804,3 +805,18 @@ def _submissions(program: Program, communities: dict, staff: dict, t0: date) -> 
                         by=manager,
                         comments=RETURN_COMMENTS,
                     )
+
+
+def _ensure_library() -> None:
+    """The shared topic library is loaded by a migration; a database flushed since (as
+    some tests do) has lost it, so put back the paper's topics the sessions use."""
+    import importlib
+
+    paper = importlib.import_module("tongban.activities.migrations.0002_paper_topics")
+    for category, name, name_en, for_starters in paper.PAPER_TOPICS:
+        Topic.objects.get_or_create(
+            program=None,
+            category=category,
+            name=name,
+            defaults={"name_en": name_en, "for_starters": for_starters},
+        )
