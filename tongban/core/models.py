@@ -7,6 +7,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def bilingual(name: str, name_en: str) -> str:
+    """Program data in two languages: the English name on English pages when there is one."""
+    if (get_language() or "").startswith("en") and name_en:
+        return name_en
+    return name
+
+
 class BilingualNameMixin(models.Model):
     """Place names are program data in two languages, not catalogue strings."""
 
@@ -21,9 +28,7 @@ class BilingualNameMixin(models.Model):
 
     @property
     def display_name(self) -> str:
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return bilingual(self.name, self.name_en)
 
 
 class VoidableQuerySet(models.QuerySet):

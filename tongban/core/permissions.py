@@ -60,5 +60,10 @@ def can_back_enter(user) -> bool:
     )
 
 
+def can_set_up_programs(user) -> bool:
+    """The project manager sets up the program: settings, communities, venues."""
+    return user.is_authenticated and user.is_active and user.can_manage_accounts
+
+
 def can_manage_topics(user) -> bool:
     return user.is_authenticated and user.is_active and user.can_manage_accounts

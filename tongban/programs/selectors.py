@@ -11,10 +11,10 @@ from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tongban.core import audit, scope
+from tongban.core.models import bilingual
 from tongban.registry.models import Community, Enrolment, Program, Venue
 
 # A session has a lead and an assisting peer (MODEL.md): a community needs two peers.
@@ -79,10 +79,14 @@ def venue_get(user, pk: int) -> Venue:
     )
 
 
+def has_records(community: Community) -> bool:
+    """Whether a community fetched with the setup counts (community_get) holds records."""
+    return any(getattr(community, flag) for flag in _records())
+
+
 def community_has_records(community: Community) -> bool:
-    flags = Community.objects.filter(pk=community.pk).annotate(**_records()).values(*_records())
-    row = flags.first() or {}
-    return any(row.values())
+    """The same, read afresh (for a write, under its lock)."""
+    return has_records(Community.objects.annotate(**_records()).get(pk=community.pk))
 
 
 def community_latest_record_on(community: Community) -> date | None:
@@ -250,13 +254,6 @@ def setup_done(steps: list[Step]) -> bool:
 # Histories ------------------------------------------------------------------------------
 
 
-def _name_then(record) -> str:
-    """A historical row's name as it read then, in the page's language."""
-    if (get_language() or "").startswith("en") and record.name_en:
-        return record.name_en
-    return record.name
-
-
 def program_history(program: Program) -> list[audit.AuditEntry]:
     """The program's settings, and its communities created, changed or deleted."""
     program_entries = audit.audit_entries(
@@ -267,7 +264,7 @@ def program_history(program: Program) -> list[audit.AuditEntry]:
     community_entries = audit.audit_entries(
         Community.history.filter(program_id=program.pk).select_related("history_user__person"),
         model=Community,
-        subject=lambda r: _("Community %(name)s") % {"name": _name_then(r)},
+        subject=lambda r: _("Community %(name)s") % {"name": bilingual(r.name, r.name_en)},
         hidden_fields=("program",),
     )
     return audit.merge(program_entries, community_entries)
@@ -284,7 +281,7 @@ def community_history(community: Community) -> list[audit.AuditEntry]:
     venue_entries = audit.audit_entries(
         Venue.history.filter(community_id=community.pk).select_related("history_user__person"),
         model=Venue,
-        subject=lambda r: _("Venue %(name)s") % {"name": _name_then(r)},
+        subject=lambda r: _("Venue %(name)s") % {"name": bilingual(r.name, r.name_en)},
         hidden_fields=("community",),
     )
     return audit.merge(community_entries, venue_entries)

@@ -17,7 +17,7 @@ from tongban.core import scope
 from tongban.core.concurrency import EditConflict
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.ids import id_or_404
-from tongban.core.permissions import require
+from tongban.core.permissions import can_set_up_programs, require
 from tongban.registry.models import Community, Program, Venue
 
 from . import selectors, services
@@ -31,12 +31,6 @@ from .forms import (
     VenueForm,
     VenueInUseForm,
 )
-
-
-def can_set_up_programs(user) -> bool:
-    from tongban.accounts.models import Role
-
-    return user.is_authenticated and user.is_active and user.role == Role.PROJECT_MANAGER
 
 
 def program_switch(request: HttpRequest) -> HttpResponse:
@@ -150,14 +144,6 @@ def community_create(request: HttpRequest) -> HttpResponse:
 @require(can_set_up_programs)
 def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
     community = selectors.community_get(request.user, pk)
-    has_records = any(
-        (
-            community.has_enrolments,
-            community.has_sessions,
-            community.has_emergencies,
-            community.has_submissions,
-        )
-    )
     venues = selectors.venues_with_versions(community)
     return render(
         request,
@@ -167,7 +153,7 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "program": community.program,
             "venues": venues,
             "staff": selectors.community_staff(community),
-            "has_records": has_records,
+            "has_records": selectors.has_records(community),
             "history": selectors.community_history(community),
         },
     )
@@ -261,11 +247,14 @@ def community_delete(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The community %(name)s was deleted.") % {"name": name})
             return redirect("programs:program_detail")
-    has_records = selectors.community_has_records(community)
     return render(
         request,
         "programs/community_delete.html",
-        {"community": community, "has_records": has_records, "errors": error_messages},
+        {
+            "community": community,
+            "has_records": selectors.has_records(community),
+            "errors": error_messages,
+        },
     )
 
 

@@ -7,11 +7,15 @@ from datetime import date, timedelta
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tongban.core.models import BilingualNameMixin, VoidableModel, VoidableQuerySet
+from tongban.core.models import (
+    BilingualNameMixin,
+    VoidableModel,
+    VoidableQuerySet,
+    bilingual,
+)
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -67,9 +71,7 @@ class Program(models.Model):
 
     @property
     def display_name(self) -> str:
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return bilingual(self.name, self.name_en)
 
     @property
     def escalate_after(self) -> timedelta:
