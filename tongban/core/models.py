@@ -7,6 +7,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def assign_changes(instance: models.Model, fields: dict) -> list[str]:
+    """Set the fields whose value differs on `instance`; their names, for
+    `save(update_fields=...)` (an empty list: nothing to save, no history row)."""
+    changed = [name for name, value in fields.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, fields[name])
+    return changed
+
+
 def bilingual(name: str, name_en: str) -> str:
     """Program data in two languages: the English name on English pages when there is one."""
     if (get_language() or "").startswith("en") and name_en:

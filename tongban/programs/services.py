@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from tongban.core import scope
 from tongban.core.concurrency import check_version
+from tongban.core.models import assign_changes
 from tongban.registry.models import Community, Program, Venue
 
 from . import selectors
@@ -141,11 +142,9 @@ def program_update(*, program: Program, fields: dict[str, Any], version: int | N
     if "slug" in fields and not fields["slug"]:
         fields["slug"] = program.slug
     _raise(program_errors(fields, program=program))
-    changed = [name for name, value in fields.items() if getattr(program, name) != value]
+    changed = assign_changes(program, fields)
     if not changed:
         return program
-    for name in changed:
-        setattr(program, name, fields[name])
     program.full_clean()
     try:
         with transaction.atomic():
@@ -250,11 +249,9 @@ def community_update(
             Community, "code", fields.get("name_en") or "", "community", exclude_pk=community.pk
         )
     _raise(community_errors(fields, program=community.program, community=community))
-    changed = [name for name, value in fields.items() if getattr(community, name) != value]
+    changed = assign_changes(community, fields)
     if not changed:
         return community
-    for name in changed:
-        setattr(community, name, fields[name])
     community.full_clean()
     _save_community(community, update_fields=changed)
     return community
@@ -336,11 +333,9 @@ def venue_update(*, venue: Venue, fields: dict[str, Any], version: int | None) -
     check_version(venue, version)
     fields = _strip(dict(fields))
     _raise(venue_errors({**{n: getattr(venue, n) for n in VENUE_FIELDS}, **fields}))
-    changed = [name for name, value in fields.items() if getattr(venue, name) != value]
+    changed = assign_changes(venue, fields)
     if not changed:
         return venue
-    for name in changed:
-        setattr(venue, name, fields[name])
     venue.full_clean()
     venue.save(update_fields=changed)
     return venue

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.core.concurrency import check_version
+from tongban.core.models import assign_changes
 
 from .models import CaregiverLink, Community, Enrolment, EnrolmentStatusChange, Person
 
@@ -50,11 +51,9 @@ def person_update(*, person: Person, fields: dict[str, Any], version: int | None
     # Lock the row so that two saves from the same version are serialised.
     person = Person.objects.select_for_update().get(pk=person.pk)
     check_version(person, version)
-    changed = [name for name, value in fields.items() if getattr(person, name) != value]
+    changed = assign_changes(person, fields)
     if not changed:
         return person
-    for name in changed:
-        setattr(person, name, fields[name])
     person.full_clean()
     person.save(update_fields=changed)
     return person
