@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "tongban.emergencies",
     "tongban.notifications",
     "tongban.submissions",
+    "tongban.evaluation",
+    "tongban.reports",
     "tongban.demo",
 ]
 

@@ -67,3 +67,20 @@ def can_set_up_programs(user) -> bool:
 
 def can_manage_topics(user) -> bool:
     return user.is_authenticated and user.is_active and user.can_manage_accounts
+
+
+def can_run_evaluations(user) -> bool:
+    """Research assistants interview (MODEL.md, "Evaluation"); the manager runs the program."""
+    from tongban.accounts.models import Role
+
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role in {Role.RESEARCH_ASSISTANT, Role.PROJECT_MANAGER}
+    )
+
+
+def can_read_reports(user) -> bool:
+    """Every signed-in account; what each one sees is narrowed by scope (peers: their
+    community's service process and content only)."""
+    return user.is_authenticated and user.is_active

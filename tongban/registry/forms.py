@@ -103,6 +103,9 @@ class PersonCreateForm(PersonForm):
         choices=[("", _("Choose the relationship")), *CaregiverLink.Relationship.choices],
         required=False,
     )
+    contact_agreed_on = forms.DateField(
+        label=_("agreed to be contacted for evaluation on"), required=False, widget=DateInput()
+    )
 
     field_order = [
         *PersonForm.Meta.fields,
@@ -111,6 +114,7 @@ class PersonCreateForm(PersonForm):
         "started_on",
         "cared_for",
         "relationship",
+        "contact_agreed_on",
     ]
 
     def __init__(self, *args, user, **kwargs):
@@ -140,6 +144,9 @@ class PersonCreateForm(PersonForm):
                 self.add_error("cared_for", _("Choose the person this caregiver looks after."))
             if not data.get("relationship"):
                 self.add_error("relationship", _("Choose the relationship."))
+            agreed = data.get("contact_agreed_on")
+            if agreed and agreed > timezone.localdate():
+                self.add_error("contact_agreed_on", _("The date cannot be in the future."))
         return data
 
     def person_fields(self) -> dict:
@@ -185,8 +192,8 @@ class StatusChangeForm(forms.ModelForm):
 class CaregiverLinkForm(forms.ModelForm):
     class Meta:
         model = CaregiverLink
-        fields = ["cared_for", "relationship", "started_on"]
-        widgets = {"started_on": DateInput()}
+        fields = ["cared_for", "relationship", "started_on", "contact_agreed_on"]
+        widgets = {"started_on": DateInput(), "contact_agreed_on": DateInput()}
         field_classes = {"cared_for": IdChoiceField}
 
     def __init__(self, *args, user, **kwargs):
@@ -197,6 +204,12 @@ class CaregiverLinkForm(forms.ModelForm):
             ("", _("Choose the relationship")),
             *CaregiverLink.Relationship.choices,
         ]
+
+    def clean_contact_agreed_on(self) -> date | None:
+        agreed = self.cleaned_data.get("contact_agreed_on")
+        if agreed and agreed > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return agreed
 
 
 class VoidForm(forms.Form):

@@ -365,6 +365,11 @@ class CaregiverLink(models.Model):
     )
     relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
     started_on = models.DateField(_("caring since"), null=True, blank=True)
+    # Caregivers agree to be contacted for the follow-up evaluation (MODEL.md, "Consent");
+    # only those who agreed are on an evaluation round's list.
+    contact_agreed_on = models.DateField(
+        _("agreed to be contacted for evaluation on"), null=True, blank=True
+    )
 
     history = HistoricalRecords()
 

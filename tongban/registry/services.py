@@ -25,6 +25,7 @@ def person_create(
     started_on: date | None = None,
     cared_for: Person | None = None,
     relationship: str = "",
+    contact_agreed_on: date | None = None,
 ) -> Person:
     """A new person always enters with a role, so that they belong to a community's scope
     (and to its program)."""
@@ -38,7 +39,12 @@ def person_create(
         program = community.program
     person = Person.objects.create(program=program, **fields)
     if role == "caregiver":
-        caregiver_link_create(caregiver=person, cared_for=cared_for, relationship=relationship)
+        caregiver_link_create(
+            caregiver=person,
+            cared_for=cared_for,
+            relationship=relationship,
+            contact_agreed_on=contact_agreed_on,
+        )
     else:
         enrolment_create(person=person, community=community, role=role, started_on=started_on)
     return person
@@ -133,7 +139,12 @@ def enrolment_void(*, enrolment: Enrolment, by, reason: str) -> Enrolment:
 
 @transaction.atomic
 def caregiver_link_create(
-    *, caregiver: Person, cared_for: Person, relationship: str, started_on: date | None = None
+    *,
+    caregiver: Person,
+    cared_for: Person,
+    relationship: str,
+    started_on: date | None = None,
+    contact_agreed_on: date | None = None,
 ) -> CaregiverLink:
     if caregiver.pk == cared_for.pk:
         raise ValidationError({"cared_for": _("A person cannot be their own caregiver.")})
@@ -148,6 +159,7 @@ def caregiver_link_create(
                 cared_for=cared_for,
                 relationship=relationship,
                 started_on=started_on,
+                contact_agreed_on=contact_agreed_on,
             )
     except IntegrityError as error:
         raise ValidationError(

@@ -87,6 +87,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 started_on=form.cleaned_data.get("started_on"),
                 cared_for=form.cleaned_data.get("cared_for"),
                 relationship=form.cleaned_data.get("relationship", ""),
+                contact_agreed_on=form.cleaned_data.get("contact_agreed_on"),
             )
         except ValidationError as error:
             apply_validation_error(form, error)

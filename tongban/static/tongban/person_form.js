@@ -7,19 +7,22 @@
     return;
   }
   var groups = { enrol: ["community", "started_on"], care: ["cared_for", "relationship"] };
-  function toggle(names, show) {
+  // Shown for a caregiver but optional: not every caregiver agrees to be contacted.
+  var careOptional = ["contact_agreed_on"];
+  function toggle(names, show, required) {
     names.forEach(function (name) {
       var block = document.getElementById("field-" + name);
       if (block) {
         block.hidden = !show;
-        block.classList.toggle("required", show);
+        block.classList.toggle("required", show && required);
       }
     });
   }
   function update() {
     var caregiver = role.value === "caregiver";
-    toggle(groups.enrol, !caregiver);
-    toggle(groups.care, caregiver);
+    toggle(groups.enrol, !caregiver, true);
+    toggle(groups.care, caregiver, true);
+    toggle(careOptional, caregiver, false);
   }
   role.addEventListener("change", update);
   update();
