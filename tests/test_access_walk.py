@@ -44,7 +44,14 @@ def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
 # Apps whose foreign objects live beside their tests.
 FOREIGN_MODULES = [
     importlib.import_module(f"tests.{app}.foreign")
-    for app in ("activities", "emergencies", "notifications", "submissions")
+    for app in (
+        "activities",
+        "emergencies",
+        "notifications",
+        "submissions",
+        "evaluation",
+        "reports",
+    )
 ]
 
 

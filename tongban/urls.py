@@ -27,4 +27,6 @@ urlpatterns = [
     path("emergencies/", include("tongban.emergencies.urls")),
     path("notifications/", include("tongban.notifications.urls")),
     path("submissions/", include("tongban.submissions.urls")),
+    path("evaluation/", include("tongban.evaluation.urls")),
+    path("reports/", include("tongban.reports.urls")),
 ]

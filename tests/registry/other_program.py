@@ -18,7 +18,14 @@ from tongban.activities.models import Category, Topic
 from tongban.registry import services
 from tongban.registry.models import Community, Program, Venue
 
-FOREIGN_APPS = ("activities", "emergencies", "notifications", "submissions")
+FOREIGN_APPS = (
+    "activities",
+    "emergencies",
+    "notifications",
+    "submissions",
+    "evaluation",
+    "reports",
+)
 
 # Texts only program B's records hold (the foreign.py modules add theirs).
 OWN_SENTINELS = [
