@@ -6,6 +6,11 @@ BIN := $(VENV)/bin
 # Installs come from the locks (exact versions, checked by hash); the .txt files are their
 # inputs. To update the locks, see docs/development.md, "Updating the lock".
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --require-hashes
+# The project itself, editable, for the `tongban` console command: a separate call, since
+# pip refuses an editable requirement under --require-hashes. No dependencies (the locks
+# have them); pip builds it with the setuptools of [build-system] (the venv's own may be
+# too old to build editable wheels, or absent on Python 3.12+).
+PIP_EDITABLE := $(BIN)/python -m pip install --quiet --no-deps -e .
 # One test worker per core (pytest-xdist); TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
@@ -18,10 +23,12 @@ $(BIN)/python:
 
 $(VENV)/.installed: requirements.lock | $(BIN)/python
 	$(PIP_INSTALL) -r requirements.lock
+	$(PIP_EDITABLE)
 	touch $@
 
 $(VENV)/.installed-dev: requirements.lock requirements-dev.lock | $(BIN)/python
 	$(PIP_INSTALL) -r requirements-dev.lock
+	$(PIP_EDITABLE)
 	touch $(VENV)/.installed $@
 
 # Re-pin after editing requirements*.txt (or to take newer releases: LOCK_FLAGS=--upgrade).

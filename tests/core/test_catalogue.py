@@ -41,11 +41,22 @@ def test_every_entry_is_translated_and_none_is_fuzzy():
     assert [m for m, s, f in found if "fuzzy" in f] == []
 
 
+def _with_context(text: str) -> str:
+    return "\n\n".join(b for b in text.split("\n\n") if re.search(r"^msgctxt ", b, re.M))
+
+
 def test_compiled_catalogue_matches_the_source():
     with MO.open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
-    for msgid, msgstr, _flags in entries(PO.read_text(encoding="utf-8")):
-        if "\\" in msgid or not msgid:
+    text = PO.read_text(encoding="utf-8")
+    for block in text.split("\n\n")[1:]:
+        # An entry with a context is looked up with it (pgettext).
+        context = re.search(r'^msgctxt "(.*)"$', block, re.M)
+        if context and not block.lstrip().startswith("#~"):
+            ((msgid, msgstr, _flags),) = entries("\n\n" + block)
+            assert catalogue.pgettext(context.group(1), msgid) == msgstr, msgid
+    for msgid, msgstr, _flags in entries(text):
+        if "\\" in msgid or not msgid or f'msgid "{msgid}"' in _with_context(text):
             continue
         assert catalogue.gettext(msgid) == msgstr or catalogue.ngettext(msgid, "", 1) == msgstr, (
             f"run `make messages`: {msgid!r} is stale in django.mo"

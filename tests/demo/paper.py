@@ -74,3 +74,18 @@ TOP_CATEGORIES = {  # "The top three most popular activity categories" (Fig. 2),
     "emotional_support": 15,
 }
 EMERGENCY_EVENTS = 0  # "There was no report of violence, self-harm, or other ... adverse events"
+
+# Satisfaction and benefit (Results), December 2014, Tuanjiehu and Maizidian only.
+EVALUATION_ROUND = ((2014, 12), ("tuanjiehu", "maizidian"))
+RESPONDENTS = {"consumer": 24, "peer": 7, "caregiver": 15}
+NOT_ASSESSED = {"consumer": 3}  # "three (12.5%) had not been assessed because of personal issues"
+YES = {  # question: number answering yes, as printed
+    "consumer_satisfied_with_peers": 19,  # "Nineteen (79.2%)"
+    "consumer_wants_to_continue": 17,  # "17 (70.8%)"
+    "consumer_better_social_skills": 10,  # "ten (41.7%)"
+    "peer_better_working_skills": 6,  # "six (85.7%)"
+    "peer_better_social_skills": 4,  # "four (57.1%)"
+    "caregiver_wants_continuation": 14,  # "14 (93.3%)"
+    "caregiver_saw_better_social_skills": 6,  # "six (40%)"
+    "caregiver_own_mood_better": 5,  # "five (33.3%)"
+}

@@ -21,6 +21,7 @@ from tongban.demo.population import (
     age_on,
     demo_population,
     enrolled_at_end_of,
+    status_on,
 )
 
 
@@ -220,7 +221,18 @@ def test_fifteen_caregivers_from_fifteen_families(people, caregivers):
     cared = [by_key[c.cares_for] for c in caregivers]
     assert len({p.key for p in cared}) == 15
     assert Counter(p.role for p in cared) == {"peer": 7, "consumer": 8}
-    assert all(enrolled_at_end_of(p, 2016) for p in cared)
+    # The paper interviewed all 15 in December 2014 in Tuanjiehu and Maizidian: they are
+    # the families of people in service there on the round's first day, every peer's
+    # (7 = 5 + 2, the one who quit in 2015 included) and 8 consumers'.
+    round_start = date(2014, 12, 1)
+    assert all(p.community in {"tuanjiehu", "maizidian"} for p in cared)
+    assert all(
+        p.enrolled_on <= round_start and status_on(p, round_start) == "active" for p in cared
+    )
+    peers_there = {
+        p.key for p in people if p.role == "peer" and p.community in {"tuanjiehu", "maizidian"}
+    }
+    assert {p.key for p in cared if p.role == "peer"} == peers_there
 
 
 def test_caregiver_relationships_are_plausible(people, caregivers):
@@ -274,3 +286,25 @@ def test_enumerated_fields_use_known_values(people):
 def test_demo_population_is_deterministic(population):
     assert demo_population() == population
     assert demo_population() == demo_population()
+
+
+def test_table_2_age_t_test_is_the_nearest_whole_years_allow(people):
+    """Table 2 prints t = -2.99, p = 0.004 beside 40.2 ± 8.9 (n = 12) and 48.3 ± 8.2
+    (n = 50). With ages in whole years no data has all of these: the peers' sum must be
+    482 (481.8 <= 12 x mean < 483), the consumers' 2413 to 2417, and |t| is smallest at
+    the smallest difference and the largest SDs (below 8.95 and 8.25), where it is still
+    above 3.00. The demo sits at that edge: t = -3.00, p = 0.004."""
+    from scipy import stats
+
+    def t(sum_p: int, sum_c: int, sd_p: float, sd_c: float) -> float:
+        pooled = (11 * sd_p**2 + 49 * sd_c**2) / 60
+        return (sum_p / 12 - sum_c / 50) / (pooled * (1 / 12 + 1 / 50)) ** 0.5
+
+    assert [s for s in range(470, 495) if 40.15 <= s / 12 < 40.25] == [482]
+    assert [s for s in range(2400, 2430) if 48.25 <= s / 50 < 48.35] == list(range(2413, 2418))
+    assert t(482, 2413, 8.95, 8.25) < -3.003  # the supremum: -2.99 is out of reach
+    result = stats.ttest_ind(
+        ages(table_2_group(people, "peer")), ages(table_2_group(people, "consumer"))
+    )
+    assert f"{result.statistic:.2f}" == "-3.00"
+    assert f"{result.pvalue:.3f}" == "0.004"

@@ -13,7 +13,9 @@ so that on that day there is work waiting in every workflow:
   submitted (overdue) and the one before returned with comments; earlier ones accepted;
 - an emergency event reported at load time, waiting for the community doctor's
   acknowledgement (well within the escalation delay), and an older one closed;
-- Balizhuang with one active peer (the other withdrew), Hepingjie with one on leave.
+- Balizhuang with one active peer (the other withdrew), Hepingjie with one on leave;
+- a satisfaction and benefit round in progress (begun four days before, ending two weeks
+  after): some interviews done, one consumer not assessed (in hospital), the rest pending.
 
 Everything goes through the services (registry, activities, submissions, emergencies),
 so the data obeys the rules of data typed into the pages. The services stamp the load
@@ -50,6 +52,10 @@ from tongban.activities import services as activities
 from tongban.activities.models import ActivityPlan, ActivityRecord, Attendance, Topic
 from tongban.emergencies import services as emergencies
 from tongban.emergencies.models import EmergencyEvent, FollowUp
+from tongban.evaluation import selectors as evaluation_selectors
+from tongban.evaluation import services as evaluation
+from tongban.evaluation.models import EvaluationRound, Interview, InterviewAnswer
+from tongban.evaluation.standard import ensure_standard_questions
 from tongban.notifications.models import Notification
 from tongban.programs.services import program_choose
 from tongban.registry import services as registry
@@ -66,6 +72,7 @@ from tongban.submissions import cycles
 from tongban.submissions import services as submissions
 from tongban.submissions.models import Submission, SubmissionEvent
 
+from .evaluation import agree_to_contact, as_of
 from .sessions import (
     CLOSES,
     FEEDBACK,
@@ -291,6 +298,58 @@ RETURN_COMMENTS = (
     "另有一次活动缺少服务对象反馈，请补充后重新提交。"
 )
 
+# The satisfaction and benefit round in progress: days relative to the first-load day.
+ROUND_DAYS = (-4, 14)
+ROUND_NAME = "{day.year}年{day.month}月满意度与获益评估"
+ROUND_NAME_EN = "Satisfaction and benefit evaluation, {day:%Y-%m}"
+# Seen so far, in this order, over the round's working days before the first-load day.
+ROUND_DONE = (
+    ("h-peer-1", {"peer_better_working_skills": "yes", "peer_better_social_skills": "yes"}),
+    (
+        "h-consumer-01",
+        {
+            "consumer_satisfied_with_peers": "yes",
+            "consumer_wants_to_continue": "yes",
+            "consumer_better_social_skills": "yes",
+        },
+    ),
+    (
+        "h-caregiver-1",
+        {
+            "caregiver_wants_continuation": "yes",
+            "caregiver_saw_better_social_skills": "yes",
+            "caregiver_own_mood_better": "no",
+        },
+    ),
+    (
+        "h-consumer-02",
+        {
+            "consumer_satisfied_with_peers": "yes",
+            "consumer_wants_to_continue": "yes",
+            "consumer_better_social_skills": "no",
+        },
+    ),
+    ("b-peer-1", {"peer_better_working_skills": "yes", "peer_better_social_skills": "no"}),
+    (
+        "b-caregiver-2",
+        {
+            "caregiver_wants_continuation": "yes",
+            "caregiver_saw_better_social_skills": "no",
+            "caregiver_own_mood_better": "yes",
+        },
+    ),
+    (
+        "b-consumer-01",
+        {
+            # A question left unanswered: he did not know yet.
+            "consumer_satisfied_with_peers": "yes",
+            "consumer_wants_to_continue": "yes",
+            "consumer_better_social_skills": "",
+        },
+    ),
+)
+ROUND_IN_HOSPITAL = ("b-consumer-03", "因病情波动住院治疗，出院后再约访谈。")
+
 
 # --- dates ---------------------------------------------------------------------------------
 
@@ -391,6 +450,7 @@ def load() -> list[LivingAccount]:
     plans = _sessions(program, communities, persons, staff, t0)
     _emergencies(program, communities, persons, staff, plans, t0)
     _submissions(program, communities, staff, t0)
+    _evaluation(program, communities, persons, staff, t0)
     return ACCOUNTS
 
 
@@ -461,10 +521,13 @@ def _people(program: Program, communities: dict, t0: date) -> dict[str, Person]:
     for demo in CAREGIVERS:
         cared_for = persons[demo.cares_for]
         caregiver = _existing(program, demo)
+        day = t0 + timedelta(days=enrolled[demo.cares_for])
         if caregiver is not None:
             persons[demo.key] = caregiver
+            link = CaregiverLink.objects.filter(caregiver=caregiver, cared_for=cared_for).first()
+            if link is not None:
+                agree_to_contact(link, day)
             continue
-        day = t0 + timedelta(days=enrolled[demo.cares_for])
         with _dated(_moment(day, time(11, 0)), program, Person, CaregiverLink):
             caregiver = Person.objects.create(program=program, **_fields(demo))
             registry.caregiver_link_create(
@@ -472,6 +535,7 @@ def _people(program: Program, communities: dict, t0: date) -> dict[str, Person]:
                 cared_for=cared_for,
                 relationship=demo.relationship,
                 started_on=day,
+                contact_agreed_on=day,  # agreed to be contacted for the evaluation
             )
         persons[demo.key] = caregiver
     return persons
@@ -805,6 +869,71 @@ def _submissions(program: Program, communities: dict, staff: dict, t0: date) -> 
                         by=manager,
                         comments=RETURN_COMMENTS,
                     )
+
+
+def round_interview_days(t0: date) -> list[date]:
+    """The working days of the round before the first-load day (four days hold at least
+    two), over which the interviews done so far are spread."""
+    starts_on = t0 + timedelta(days=ROUND_DAYS[0])
+    days = [starts_on + timedelta(days=i) for i in range((t0 - starts_on).days)]
+    return [day for day in days if day.weekday() < 5]
+
+
+def _evaluation(program: Program, communities: dict, persons: dict, staff: dict, t0: date) -> None:
+    """The round in progress: the research assistant has interviews to do today."""
+    ensure_standard_questions()  # a flushed test database may have lost them
+    research = staff["research"]
+    by = as_of(research, program)
+    starts_on, ends_on = (t0 + timedelta(days=offset) for offset in ROUND_DAYS)
+    name = ROUND_NAME.format(day=starts_on)
+    evaluation_round = EvaluationRound.objects.filter(program=program, name=name).first()
+    if evaluation_round is None:
+        created = _moment(starts_on - timedelta(days=7), time(9, 0))
+        with _dated(created, program, EvaluationRound):
+            evaluation_round = evaluation.evaluation_round_create(
+                program=program,
+                by=by,
+                name=name,
+                name_en=ROUND_NAME_EN.format(day=starts_on),
+                starts_on=starts_on,
+                ends_on=ends_on,
+                communities=list(communities.values()),
+            )
+    recorded = {
+        (e.person.pk, e.respondent)
+        for e in evaluation_selectors.expected(evaluation_round)
+        if e.interview is not None
+    }
+    respondent = {demo.key: demo.role for demo in PEOPLE}
+    days = round_interview_days(t0)
+    for k, (key, answers) in enumerate(ROUND_DONE):
+        role = respondent.get(key, "caregiver")
+        if (persons[key].pk, role) in recorded:
+            continue
+        day = days[k * len(days) // len(ROUND_DONE)]
+        with _dated(_moment(day, time(16, 0), 10 * k), program, Interview, InterviewAnswer):
+            evaluation.interview_record(
+                evaluation_round=evaluation_round,
+                person=persons[key],
+                respondent=role,
+                by=by,
+                outcome="interviewed",
+                interviewed_on=day,
+                interviewer=research,
+                answers=answers,
+            )
+    key, note = ROUND_IN_HOSPITAL
+    if (persons[key].pk, respondent[key]) not in recorded:
+        with _dated(_moment(days[0], time(11, 0)), program, Interview, InterviewAnswer):
+            evaluation.interview_record(
+                evaluation_round=evaluation_round,
+                person=persons[key],
+                respondent=respondent[key],
+                by=by,
+                outcome="not_assessed",
+                not_assessed_reason="in_hospital",
+                note=note,
+            )
 
 
 def _ensure_library() -> None:

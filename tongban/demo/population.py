@@ -14,6 +14,8 @@ from datetime import date, timedelta
 
 REFERENCE_DATE = date(2016, 6, 30)  # ages in Table 2 are taken on this date (end of the study)
 SEED = 2020  # fixed for reproducibility; chosen so attributes come out well mixed (see tests)
+# The paper's evaluation round began on this day; the caregivers' patients were in service then.
+CAREGIVERS_BY = date(2014, 12, 1)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,12 @@ CONSUMER_PROFILE = {
     "diagnosis": {"schizophrenia": 45, "bipolar": 5},
 }
 PEER_AGE, CONSUMER_AGE = (402, 89), (483, 82)
+# Table 2's t = -2.99 cannot be had with whole years and these means and SDs: the nearest
+# are peers 482/12 = 40.17 (SD below 8.95) against consumers 2413/50 = 48.26 (SD below
+# 8.25), t = -3.00. The ages are moved there, exactly: (sum, n(n-1)*variance), the largest
+# variances that still round to 8.9 and 8.2 (the parity of a sum of squares follows the
+# sum's, hence not 8.9499). See docs/reproduction.md.
+AGE_FIT = {"peer": (482, 10556), "consumer": (2413, 166681)}
 # Ages on the reference date kept in 22..60, so everyone was 18..60 when enrolled (>= mid-2013).
 AGE_LO, AGE_HI = 22, 60
 
@@ -202,7 +210,12 @@ def _find_ages(n: int, mean10: int, sd10: int, rng: random.Random) -> list[int]:
     """
     ages = [mean10 // 10 + sum(rng.randint(-7, 7) for _ in range(3)) for _ in range(n)]
     ages = [min(max(a, AGE_LO), AGE_HI) for a in ages]
-    target_sum, target_ss = (n * mean10 + 5) // 10, n * (n - 1) * sd10 * sd10
+    return _descend(ages, (n * mean10 + 5) // 10, n * (n - 1) * sd10 * sd10, rng)
+
+
+def _descend(ages: list[int], target_sum: int, target_ss: int, rng: random.Random) -> list[int]:
+    """The descent of `_find_ages`; `target_ss` is 100 * n(n-1) * variance (tenths squared)."""
+    ages, n = list(ages), len(ages)
 
     def cost(s: int, q: int) -> tuple[int, int]:
         return abs(s - target_sum), abs(100 * (n * q - s * s) - target_ss)
@@ -221,6 +234,13 @@ def _find_ages(n: int, mean10: int, sd10: int, rng: random.Random) -> list[int]:
             return ages
         for i, d in rng.choice(better):
             ages[i] += d
+
+
+def _fit_t(ages: list[int], fit: tuple[int, int]) -> list[int]:
+    """Move the ages to an exact sum and n(n-1)*variance (AGE_FIT), with their own seeded
+    generator so the shared one, and so everything drawn after, is left as it was."""
+    target_sum, target_ss = fit
+    return _descend(ages, target_sum, 100 * target_ss, random.Random(SEED))
 
 
 def _born(age: int, k: int) -> date:
@@ -257,7 +277,7 @@ def _people(
     """People for enrolment slots with Table 2's marginal counts and age distribution."""
     n = len(slots)
     columns = {attr: _deal(counts, n, rng) for attr, counts in profile.items()}
-    ages = _find_ages(n, *age, rng)
+    ages = _fit_t(_find_ages(n, *age, rng), AGE_FIT[role])
     people = []
     for i, (community, enrolled_on) in enumerate(sorted(slots, key=lambda s: (s[1], s[0]))):
         attrs = {attr: values[i] for attr, values in columns.items()}
@@ -342,9 +362,16 @@ def demo_population() -> tuple[list[DemoPerson], list[DemoCaregiver]]:
         "consumer", consumer_slots, CONSUMER_PROFILE, CONSUMER_AGE, rng, name, phone
     )
 
-    # Caregivers: 7 peers' and 8 consumers' families, one caregiver each.
-    cared = [peers[i] for i in sorted(rng.sample(range(12), 7))]
-    cared += [consumers[i] for i in sorted(rng.sample(range(50), 8))]
+    # Caregivers: 7 peers' and 8 consumers' families, one caregiver each. The paper
+    # interviewed all 15 in its December 2014 round of the first two communities, so they
+    # are the families of the 7 peers there (the one who quit in 2015 included) and of 8
+    # consumers in service there when the round began. Drawn last, so Tables 1-2 stay put.
+    first_wave = {"tuanjiehu", "maizidian"}
+    cared = [p for p in (*peers, quitter) if p.community in first_wave]
+    candidates = [
+        p for p in consumers if p.community in first_wave and p.enrolled_on <= CAREGIVERS_BY
+    ]
+    cared += [candidates[i] for i in sorted(rng.sample(range(len(candidates)), 8))]
     caregivers = []
     for k, patient in enumerate(cared, start=1):
         age = age_on(patient.date_of_birth, REFERENCE_DATE)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from tongban.core import scope
+from tongban.core import audit, scope
 from tongban.registry.models import (
     CaregiverLink,
     Community,
@@ -17,7 +19,7 @@ from tongban.registry.models import (
     Person,
 )
 
-from .models import EvaluationRound, Interview, Question, Respondent
+from .models import Answer, EvaluationRound, Interview, InterviewAnswer, Question, Respondent
 
 
 def rounds(user) -> QuerySet[EvaluationRound]:
@@ -50,7 +52,7 @@ class State:
     NOT_ASSESSED = "not_assessed"
 
     LABELS = {
-        DONE: _("done"),
+        DONE: _("interviewed"),
         PENDING: _("pending"),
         NOT_ASSESSED: _("not assessed"),
     }
@@ -155,3 +157,211 @@ def expected_one(
         if entry.person.pk == person.pk and entry.respondent == respondent:
             return entry
     return None
+
+
+# Pages ------------------------------------------------------------------------------------
+
+
+class _CountDistinct(Func):
+    """COUNT(DISTINCT column) in a correlated subquery: the whole subquery is one group."""
+
+    function = "COUNT"
+    template = "%(function)s(DISTINCT %(expressions)s)"
+    output_field = IntegerField()
+
+
+def _in_service_of_round(communities: QuerySet, ref) -> QuerySet[Enrolment]:
+    """`in_service_on` for the round that `ref(name)` points to from inside a subquery."""
+    status_then = EnrolmentStatusChange.objects.filter(
+        enrolment=OuterRef("pk"), effective_on__lte=OuterRef(ref("starts_on"))
+    ).order_by("-effective_on", "-pk")
+    return (
+        Enrolment.objects.current()
+        .filter(
+            community__evaluation_rounds=ref("pk"),
+            community__in=communities,
+            started_on__lte=ref("starts_on"),
+        )
+        .annotate(status_then=Subquery(status_then.values("status")[:1]))
+        .exclude(status_then=EnrolmentStatusChange.Status.WITHDRAWN)
+        .exclude(status_then__isnull=True)
+    )
+
+
+def _counted(queryset: QuerySet, column: str) -> Subquery:
+    counted = queryset.order_by().annotate(n=_CountDistinct(F(column))).values("n")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
+def rounds_with_counts(user) -> QuerySet[EvaluationRound]:
+    """The user's rounds, newest first, each with the counts of `expected` in one query.
+
+    expected_people: peers and consumers in service at the start (a person once, in
+    whichever role); expected_caregivers: their caregivers who had agreed to be contacted
+    by the last day; expected, their sum; done and not_assessed: current interviews;
+    pending, what is left. All within the user's
+    communities, so the figures are those of the round's page.
+    """
+    communities = scope.communities(user)
+    visible = EvaluationRound.objects.visible_to(user).values("pk")
+    enrolments = _in_service_of_round(communities, OuterRef)
+    linked = _in_service_of_round(communities, lambda name: OuterRef(OuterRef(name)))
+    caregivers = CaregiverLink.objects.filter(
+        cared_for__in=linked.values("person_id"),
+        contact_agreed_on__isnull=False,
+        contact_agreed_on__lte=OuterRef("ends_on"),
+    )
+    interviews = Interview.objects.current().filter(round=OuterRef("pk"), community__in=communities)
+    return (
+        EvaluationRound.objects.filter(pk__in=visible)
+        .annotate(
+            expected_people=_counted(enrolments, "person_id"),
+            expected_caregivers=_counted(caregivers, "caregiver_id"),
+            done=_counted(interviews.filter(outcome=Interview.Outcome.INTERVIEWED), "pk"),
+            not_assessed=_counted(interviews.filter(outcome=Interview.Outcome.NOT_ASSESSED), "pk"),
+        )
+        .annotate(expected=F("expected_people") + F("expected_caregivers"))
+        .annotate(
+            # An interview of someone since taken off the list (an enrolment voided) is
+            # not one of theirs: never fewer than none pending.
+            pending=Greatest(F("expected") - F("done") - F("not_assessed"), Value(0))
+        )
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def round_get(user, pk: int) -> EvaluationRound:
+    return get_object_or_404(rounds(user).select_related("program"), pk=pk)
+
+
+def round_communities(evaluation_round: EvaluationRound, user) -> tuple[list[Community], int]:
+    """The covered communities the user may see, and how many others the round covers
+    (their names are not the user's to read)."""
+    covered = list(evaluation_round.communities.order_by("started_on", "name", "pk"))
+    mine = set(scope.communities(user).values_list("pk", flat=True))
+    shown = [c for c in covered if c.pk in mine]
+    return shown, len(covered) - len(shown)
+
+
+@dataclass
+class Counts:
+    expected: int = 0
+    done: int = 0
+    pending: int = 0
+    not_assessed: int = 0
+
+
+def counts(entries: list[Expected]) -> Counts:
+    """States of a list `expected` already built (no query)."""
+    found = Counts(expected=len(entries))
+    for entry in entries:
+        setattr(found, entry.state, getattr(found, entry.state) + 1)
+    return found
+
+
+RESPONDENT_ORDER = (Respondent.CONSUMER, Respondent.PEER, Respondent.CAREGIVER)
+
+
+def grouped(entries: list[Expected]) -> list[tuple[str, str, list[Expected]]]:
+    """(respondent, its label, entries) in the paper's order: consumers, peers, caregivers."""
+    return [
+        (respondent, str(respondent.label), [e for e in entries if e.respondent == respondent])
+        for respondent in RESPONDENT_ORDER
+    ]
+
+
+def voided_interviews(evaluation_round: EvaluationRound, user) -> QuerySet[Interview]:
+    return (
+        Interview.objects.visible_to(user)
+        .filter(round=evaluation_round, voided_at__isnull=False)
+        .select_related("person")
+        .order_by("-voided_at", "-pk")
+    )
+
+
+def interviewers(program, *, also=None) -> QuerySet:
+    """Active accounts of the program who may run evaluations (and `also`, the interviewer
+    already recorded, even if no longer active)."""
+    from tongban.accounts.models import Role, User
+
+    members = Q(programs=program) | Q(communities__program=program)
+    able = Q(is_active=True, role__in=[Role.RESEARCH_ASSISTANT, Role.PROJECT_MANAGER])
+    chosen = able & members
+    if also is not None:
+        chosen |= Q(pk=also.pk)
+    pks = User.objects.filter(chosen).values("pk")
+    return User.objects.filter(pk__in=pks).select_related("person").order_by("first_name", "pk")
+
+
+def interview_get(user, pk: int) -> Interview:
+    """An interview of the user's program and communities (voided ones too), else 404."""
+    queryset = Interview.objects.visible_to(user).select_related(
+        "round__program",
+        "person",
+        "cares_for",
+        "community",
+        "interviewer__person",
+        "created_by__person",
+        "voided_by__person",
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@dataclass
+class AnswerRow:
+    question: Question
+    value: str  # "yes", "no" or "" (not answered)
+
+    @property
+    def label(self) -> str:
+        return str(Answer(self.value).label) if self.value else str(_("not answered"))
+
+
+def answers(interview: Interview) -> list[AnswerRow]:
+    """Each question of the respondent type with its answer, and answers to questions the
+    program has stopped asking. Two queries."""
+    given = {a.question_id: a.value for a in interview.answers.all()}
+    asked = list(questions(interview.round.program, interview.respondent))
+    asked_pks = {q.pk for q in asked}
+    retired = list(Question.objects.filter(pk__in=set(given) - asked_pks)) if given else []
+    return [AnswerRow(question=q, value=given.get(q.pk, "")) for q in [*asked, *retired]]
+
+
+# Context of the record, shown in the page's header rather than in each change.
+_INTERVIEW_CONTEXT = ("round", "person", "respondent", "community", "cares_for", "created_by")
+
+
+def interview_history(interview: Interview) -> list[audit.AuditEntry]:
+    """The interview's changes, newest first; the answers written in one save are part of
+    that save's entry, each labelled with its question."""
+    entries = audit.audit_entries(
+        Interview.history.filter(id=interview.pk).select_related("history_user__person"),
+        model=Interview,
+        subject=lambda _record: str(Interview._meta.verbose_name),
+        hidden_fields=_INTERVIEW_CONTEXT,
+    )
+    answer_rows = list(
+        InterviewAnswer.history.filter(interview_id=interview.pk).select_related(
+            "history_user__person"
+        )
+    )
+    wording = {
+        q.pk: q.display_wording
+        for q in Question.objects.filter(pk__in={r.question_id for r in answer_rows})
+    }
+    answer_entries = audit.audit_entries(
+        answer_rows,
+        model=InterviewAnswer,
+        subject=lambda record: wording.get(record.question_id, ""),
+        hidden_fields=("interview", "question"),
+    )
+    for entry in answer_entries:
+        entry.changes = [
+            audit.FieldChange(label=entry.subject, old=change.old, new=change.new)
+            for change in entry.changes
+        ]
+        entry.subject = str(Interview._meta.verbose_name)
+        entry.action = str(audit.ACTIONS["~"])
+        entry.object_key = interview.pk  # folds into the interview's save of that moment
+    combined = sorted([*entries, *answer_entries], key=lambda e: e.when)
+    return audit.merge(audit.fold(combined))

@@ -14,19 +14,36 @@ from tongban.core.models import assign_changes
 from tongban.registry.models import Community, Person, Program
 
 from . import selectors
-from .models import Answer, EvaluationRound, Interview, InterviewAnswer, Question
+from .models import (
+    Answer,
+    EvaluationRound,
+    Interview,
+    InterviewAnswer,
+    NotAssessedReason,
+    Question,
+)
 
 
-def _check_round(
-    *, program: Program, starts_on: date, ends_on: date, communities: list[Community]
-) -> None:
+def round_errors(
+    *, program: Program, starts_on: date | None, ends_on: date | None, communities: list
+) -> dict[str, str]:
+    """The round's rules, keyed by form field (the form shows them with its own errors)."""
     errors: dict[str, str] = {}
-    if ends_on < starts_on:
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
         errors["ends_on"] = _("The last day cannot be before the first day.")
     if not communities:
         errors["communities"] = _("Choose at least one community.")
     elif any(c.program_id != program.pk for c in communities):
         errors["communities"] = _("Choose communities of this program.")
+    return errors
+
+
+def _check_round(
+    *, program: Program, starts_on: date, ends_on: date, communities: list[Community]
+) -> None:
+    errors = round_errors(
+        program=program, starts_on=starts_on, ends_on=ends_on, communities=communities
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -87,7 +104,7 @@ def evaluation_round_update(
     return evaluation_round
 
 
-def _check_interview(
+def interview_errors(
     *,
     evaluation_round: EvaluationRound,
     respondent: str,
@@ -96,15 +113,26 @@ def _check_interview(
     interviewer,
     answers: dict[str, str],
     not_assessed_reason: str,
-) -> list[Question]:
-    """Every error at once, keyed by form field; the questions asked of this respondent."""
+    asked: list[Question] | None = None,
+) -> dict[str, str]:
+    """Every rule at once, keyed by form field (`asked`: the questions, if already read)."""
     errors: dict[str, str] = {}
-    asked = list(selectors.questions(evaluation_round.program, respondent))
+    if asked is None:
+        asked = list(selectors.questions(evaluation_round.program, respondent))
     if outcome == Interview.Outcome.INTERVIEWED:
         if interviewed_on is None:
             errors["interviewed_on"] = _("Enter the date of the interview.")
         elif interviewed_on > timezone.localdate():
             errors["interviewed_on"] = _("The interview date cannot be in the future.")
+        elif not evaluation_round.starts_on <= interviewed_on <= evaluation_round.ends_on:
+            # The round's window is when its interviews happen; a late one means the
+            # round should be extended first, so that its dates stay true.
+            errors["interviewed_on"] = _(
+                "The interview date must be within the round, from %(start)s to %(end)s."
+            ) % {
+                "start": evaluation_round.starts_on.isoformat(),
+                "end": evaluation_round.ends_on.isoformat(),
+            }
         if interviewer is None:
             errors["interviewer"] = _("Choose who interviewed.")
         known = {q.code for q in asked}
@@ -113,19 +141,32 @@ def _check_interview(
                 errors["__all__"] = _("The questions have changed: open the form again.")
             elif value not in ("", *Answer.values):
                 errors[f"q_{code}"] = _("Answer yes or no, or leave it unanswered.")
-        if not any(answers.get(q.code) for q in asked):
+        if "__all__" not in errors and not any(answers.get(q.code) for q in asked):
             errors["__all__"] = _("Record at least one answer, or mark the person not assessed.")
     elif outcome == Interview.Outcome.NOT_ASSESSED:
         if not not_assessed_reason:
             errors["not_assessed_reason"] = _("Choose why the person was not assessed.")
+        elif not_assessed_reason not in NotAssessedReason.values:
+            errors["not_assessed_reason"] = _("Choose one of the reasons listed.")
     else:
         errors["outcome"] = _("Choose whether the person was interviewed.")
+    return errors
+
+
+def _check_interview(*, evaluation_round: EvaluationRound, respondent: str, **fields) -> list:
+    """Every error at once, keyed by form field; the questions asked of this respondent."""
+    asked = list(selectors.questions(evaluation_round.program, respondent))
+    errors = interview_errors(
+        evaluation_round=evaluation_round, respondent=respondent, asked=asked, **fields
+    )
     if errors:
         raise ValidationError(errors)
     return asked
 
 
-def _write_answers(interview: Interview, asked: list[Question], answers: dict[str, str]) -> None:
+def _write_answers(interview: Interview, asked: list[Question], answers: dict[str, str]) -> bool:
+    """Whether any answer changed."""
+    changed = False
     existing = {a.question_id: a for a in interview.answers.all()}
     for question in asked:
         value = answers.get(question.code, "") if interview.outcome == "interviewed" else ""
@@ -133,9 +174,12 @@ def _write_answers(interview: Interview, asked: list[Question], answers: dict[st
         if answer is None:
             if value:
                 InterviewAnswer.objects.create(interview=interview, question=question, value=value)
+                changed = True
         elif answer.value != value:
             answer.value = value
             answer.save(update_fields=["value"])
+            changed = True
+    return changed
 
 
 @transaction.atomic
@@ -231,7 +275,10 @@ def interview_update(
     )
     if changed:
         interview.save(update_fields=changed)
-    _write_answers(interview, asked, answers)
+    if _write_answers(interview, asked, answers) and not changed:
+        # Answers live in their own table: a save of the interview moves its version
+        # on, so that a form opened before this change is refused (no lost update).
+        interview.save(update_fields=["note"])
     return interview
 
 

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401 - the views are added here
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("program/", views.program_report, name="program_report"),
+    path("program/json/", views.program_report_json, name="program_report_json"),
+]

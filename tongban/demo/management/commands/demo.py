@@ -57,7 +57,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Paper's program ({loader.PROGRAM_SLUG}): 4 communities, 13 peers "
                 "(one withdrawn), 50 consumers, 15 caregivers; 214 sessions "
-                "(July 2013 - June 2016), every six-weekly submission accepted."
+                "(July 2013 - June 2016), every six-weekly submission accepted; the "
+                "December 2014 satisfaction and benefit round in Tuanjiehu and Maizidian "
+                "(24 consumers, 7 peers, 15 caregivers)."
             )
         )
         self.stdout.write(
@@ -66,7 +68,8 @@ class Command(BaseCommand):
                 f"loaded {first_load}; 2 communities (hepingjie, balizhuang), 6 peers, "
                 "16 consumers, 4 caregivers. On that day: sessions planned for the coming "
                 "days and held but not recorded, a cycle waiting for review, one returned, "
-                "one to submit, an emergency event waiting for acknowledgement."
+                "one to submit, an emergency event waiting for acknowledgement, an "
+                "evaluation round in progress with interviews to do."
             )
         )
         self.stdout.write(
