@@ -142,14 +142,14 @@ def report_params(
     community_ids: Iterable[int] | None = None,
 ) -> ReportParams:
     """The report a user may see: their chosen program, their communities (those of
-    `community_ids` among them, else all). A peer gets their own community and only the
-    service sections (`peer_view`). No program: 404."""
+    `community_ids` among them, else all). A peer's communities are their own (where they
+    are a peer), and they get only the service sections (`peer_view`). No program: 404."""
     program = scope.program(user)
     if program is None:
         raise Http404
     allowed = scope.communities(user)
     ids = list(community_ids or ())
-    if ids and not user.is_peer:
+    if ids:
         allowed = allowed.filter(pk__in=ids)
     return params_for(
         program,
