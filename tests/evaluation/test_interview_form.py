@@ -75,7 +75,7 @@ def test_every_error_in_one_round_and_nothing_saved(research, evaluation_round, 
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) == {"interviewed_on", "interviewer", "q_consumer_satisfied_with_peers"}
-    assert "future" in errors["interviewed_on"][0] or "未来" in errors["interviewed_on"][0]
+    assert "future" in errors["interviewed_on"][0] or "晚于今天" in errors["interviewed_on"][0]
     page = response.content.decode()
     assert 'class="errorbox error-summary"' in page
     assert page.index("error-summary") < page.index('id="field-outcome"')
