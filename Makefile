@@ -13,6 +13,8 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --require-hashes
 PIP_EDITABLE := $(BIN)/python -m pip install --quiet --no-deps -e .
 # One test worker per core (pytest-xdist); TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
+# Extra pytest arguments, e.g. PYTEST_ARGS='-m "not browser"'.
+PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -50,7 +52,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
