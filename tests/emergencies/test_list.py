@@ -87,7 +87,10 @@ def test_paginated(client_for, users, community_a, settings):
 def test_the_safety_figures_are_on_top(client_for, users, events, community_a):
     response = client_for(users["doctor"]).get("/emergencies/")
     assert [row.community for row in response.context["safety"]] == [community_a]
-    assert response.context["safety"][0].days_since_last_event == 0
+    # The latest event was an hour ago: yesterday by the local date just after midnight.
+    latest = events["closed"].occurred_at
+    expected = (timezone.localdate() - timezone.localdate(latest)).days
+    assert response.context["safety"][0].days_since_last_event == expected
     html = response.content.decode()
     assert html.index("safety-community") < html.index('class="events"')
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tongban.registry.models import Enrolment, EnrolmentStatusChange, Person
@@ -14,17 +14,7 @@ from tongban.registry.models import Enrolment, EnrolmentStatusChange, Person
 
 def _enrolments_active_on(community, role: str, on: date) -> QuerySet:
     """Current enrolments of the role in the community whose status on `on` was active."""
-    status_on = (
-        EnrolmentStatusChange.objects.filter(enrolment=OuterRef("pk"), effective_on__lte=on)
-        .order_by("-effective_on", "-pk")
-        .values("status")[:1]
-    )
-    return (
-        Enrolment.objects.current()
-        .filter(community=community, role=role, started_on__lte=on)
-        .annotate(status_on=Subquery(status_on))
-        .filter(status_on=EnrolmentStatusChange.Status.ACTIVE)
-    )
+    return Enrolment.objects.active_on(on).filter(community=community, role=role)
 
 
 def peers_in_service(community, on: date) -> QuerySet:

@@ -80,7 +80,7 @@ def can_run_evaluations(user) -> bool:
     )
 
 
-def can_read_reports(user) -> bool:
-    """Every signed-in account; what each one sees is narrowed by scope (peers: their
-    community's service process and content only)."""
-    return user.is_authenticated and user.is_active
+
+def can_read_evaluations(user) -> bool:
+    """Every staff account, within its communities; peers are interviewed, not shown."""
+    return user.is_authenticated and user.is_active and bool(user.role) and not user.is_peer

@@ -168,12 +168,6 @@ class CloseForm(forms.Form):
     )
 
 
-class VoidForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason for voiding"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 STATUS_FILTERS = [("", _("all but voided")), *Status.choices]
 
 

@@ -81,13 +81,18 @@ class EmergencyEventQuerySet(VoidableQuerySet):
         community; an event a doctor filed from a clinic visit is about one consumer's
         health and stays with the staff.
         """
-        from tongban.accounts.models import Role
         from tongban.core import scope
 
         visible = self.filter(community__in=scope.communities(user))
         if user.is_authenticated and user.is_peer:
-            visible = visible.filter(Q(session__isnull=False) | Q(reported_by__role=Role.PEER))
+            visible = visible.seen_by_peers()
         return visible
+
+    def seen_by_peers(self) -> EmergencyEventQuerySet:
+        """The events peers may see: filed by a peer, or belonging to a session."""
+        from tongban.accounts.models import Role
+
+        return self.filter(Q(session__isnull=False) | Q(reported_by__role=Role.PEER))
 
     def overdue(self, now: datetime) -> EmergencyEventQuerySet:
         """Unacknowledged for its own program's escalation delay and not escalated yet.

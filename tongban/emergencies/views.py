@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tongban.core import scope
+from tongban.core.forms import VoidForm
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.ids import id_or_404
 
 from . import rules, selectors, services
-from .forms import CloseForm, EmergencyFilterForm, EmergencyForm, FollowUpForm, VoidForm
+from .forms import CloseForm, EmergencyFilterForm, EmergencyForm, FollowUpForm
 from .models import EmergencyEvent, Status
 
 

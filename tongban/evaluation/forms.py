@@ -160,7 +160,7 @@ class InterviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Required for the outcome they are shown with (the service checks it).
         for name in (*self.INTERVIEWED_PART, *self.NOT_ASSESSED_PART):
-            self.fields[name].required_when_shown = True
+            self.fields[name].marked_required = True
         self.evaluation_round = evaluation_round
         self.respondent = respondent
         self.interview = interview
@@ -235,12 +235,6 @@ class InterviewForm(forms.Form):
 
     def interview_fields(self) -> dict:
         return {**self._service_values(self.cleaned_data), "note": self.cleaned_data["note"]}
-
-
-class VoidForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason for voiding"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
 
 
 STATE_FILTERS = [

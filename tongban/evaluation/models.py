@@ -18,6 +18,7 @@ from tongban.registry.models import Community, Person, Program
 
 
 class Respondent(models.TextChoices):
+    # In the paper's order (consumers, peers, caregivers): lists and reports follow it.
     CONSUMER = "consumer", _("consumer")
     PEER = "peer", _("peer")
     CAREGIVER = "caregiver", _("caregiver")

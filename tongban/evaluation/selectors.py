@@ -15,7 +15,6 @@ from tongban.registry.models import (
     CaregiverLink,
     Community,
     Enrolment,
-    EnrolmentStatusChange,
     Person,
 )
 
@@ -34,16 +33,7 @@ def questions(program, respondent: str | None = None) -> QuerySet[Question]:
 def in_service_on(day: date, communities) -> QuerySet[Enrolment]:
     """Enrolments in the communities that had started by `day` and were not withdrawn then
     (on leave counts as in service)."""
-    status_then = EnrolmentStatusChange.objects.filter(
-        enrolment=OuterRef("pk"), effective_on__lte=day
-    ).order_by("-effective_on", "-pk")
-    return (
-        Enrolment.objects.current()
-        .filter(community__in=communities, started_on__lte=day)
-        .annotate(status_then=Subquery(status_then.values("status")[:1]))
-        .exclude(status_then=EnrolmentStatusChange.Status.WITHDRAWN)
-        .exclude(status_then__isnull=True)
-    )
+    return Enrolment.objects.in_service_on(day).filter(community__in=communities)
 
 
 class State:
@@ -142,7 +132,7 @@ def expected(evaluation_round: EvaluationRound, user=None) -> list[Expected]:
         entry = found.get((interview.person_id, interview.respondent))
         if entry is not None:
             entry.interview = interview
-    order = {Respondent.CONSUMER: 0, Respondent.PEER: 1, Respondent.CAREGIVER: 2}
+    order = {respondent: i for i, respondent in enumerate(Respondent)}
     return sorted(
         found.values(),
         key=lambda e: (order[e.respondent], e.community.name, e.person.name, e.person.pk),
@@ -172,19 +162,8 @@ class _CountDistinct(Func):
 
 def _in_service_of_round(communities: QuerySet, ref) -> QuerySet[Enrolment]:
     """`in_service_on` for the round that `ref(name)` points to from inside a subquery."""
-    status_then = EnrolmentStatusChange.objects.filter(
-        enrolment=OuterRef("pk"), effective_on__lte=OuterRef(ref("starts_on"))
-    ).order_by("-effective_on", "-pk")
-    return (
-        Enrolment.objects.current()
-        .filter(
-            community__evaluation_rounds=ref("pk"),
-            community__in=communities,
-            started_on__lte=ref("starts_on"),
-        )
-        .annotate(status_then=Subquery(status_then.values("status")[:1]))
-        .exclude(status_then=EnrolmentStatusChange.Status.WITHDRAWN)
-        .exclude(status_then__isnull=True)
+    return Enrolment.objects.in_service_on(ref("starts_on")).filter(
+        community__evaluation_rounds=ref("pk"), community__in=communities
     )
 
 
@@ -259,14 +238,11 @@ def counts(entries: list[Expected]) -> Counts:
     return found
 
 
-RESPONDENT_ORDER = (Respondent.CONSUMER, Respondent.PEER, Respondent.CAREGIVER)
-
-
 def grouped(entries: list[Expected]) -> list[tuple[str, str, list[Expected]]]:
     """(respondent, its label, entries) in the paper's order: consumers, peers, caregivers."""
     return [
         (respondent, str(respondent.label), [e for e in entries if e.respondent == respondent])
-        for respondent in RESPONDENT_ORDER
+        for respondent in Respondent
     ]
 
 

@@ -18,18 +18,14 @@ from django.views.decorators.http import require_http_methods
 
 from tongban.core import scope
 from tongban.core.concurrency import EditConflict
+from tongban.core.forms import VoidForm
 from tongban.core.forms_util import apply_validation_error
-from tongban.core.permissions import can_run_evaluations, require
+from tongban.core.permissions import can_read_evaluations, can_run_evaluations, require
 from tongban.registry.models import Person
 
 from . import selectors, services
-from .forms import InterviewForm, RoundForm, StateFilterForm, VoidForm
+from .forms import InterviewForm, RoundForm, StateFilterForm
 from .models import EvaluationRound, Interview, Respondent
-
-
-def can_read_evaluations(user) -> bool:
-    """Every staff account, within its communities; peers are interviewed, not shown."""
-    return user.is_authenticated and user.is_active and bool(user.role) and not user.is_peer
 
 
 def _round_url(evaluation_round: EvaluationRound, anchor: str = "") -> str:

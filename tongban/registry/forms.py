@@ -212,12 +212,6 @@ class CaregiverLinkForm(forms.ModelForm):
         return agreed
 
 
-class VoidForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason for voiding"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
-    )
-
-
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("search"), required=False, max_length=100)
     role = forms.ChoiceField(

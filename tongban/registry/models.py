@@ -252,6 +252,17 @@ class Person(models.Model):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def status_on(day: date | OuterRef) -> Subquery:
+    """An enrolment's status in force on `day`: its latest change effective by then (None
+    before the first). `day` is a date, or an OuterRef when the enrolments are themselves a
+    subquery (an evaluation round's first day, say)."""
+    inner_day = OuterRef(day) if isinstance(day, OuterRef) else day
+    latest = EnrolmentStatusChange.objects.filter(
+        enrolment=OuterRef("pk"), effective_on__lte=inner_day
+    ).order_by("-effective_on", "-pk")
+    return Subquery(latest.values("status")[:1])
+
+
 class EnrolmentQuerySet(VoidableQuerySet):
     def visible_to(self, user) -> EnrolmentQuerySet:
         from tongban.core import scope
@@ -266,6 +277,28 @@ class EnrolmentQuerySet(VoidableQuerySet):
         return self.annotate(
             current_status=Subquery(latest.values("status")[:1]),
             status_since=Subquery(latest.values("effective_on")[:1]),
+        )
+
+    def with_status_on(self, day: date | OuterRef) -> EnrolmentQuerySet:
+        """Alias `status_on`: the status in force on `day` (see `status_on`)."""
+        return self.alias(status_on=status_on(day))
+
+    def in_service_on(self, day: date | OuterRef) -> EnrolmentQuerySet:
+        """Current enrolments started by `day` and active or on leave then."""
+        return (
+            self.current()
+            .filter(started_on__lte=day)
+            .with_status_on(day)
+            .filter(status_on__in=EnrolmentStatusChange.IN_SERVICE)
+        )
+
+    def active_on(self, day: date) -> EnrolmentQuerySet:
+        """Current enrolments started by `day` and active then (not on leave)."""
+        return (
+            self.current()
+            .filter(started_on__lte=day)
+            .with_status_on(day)
+            .filter(status_on=EnrolmentStatusChange.Status.ACTIVE)
         )
 
     def in_service(self) -> EnrolmentQuerySet:
@@ -325,6 +358,9 @@ class EnrolmentStatusChange(models.Model):
         ACTIVE = "active", _("active")
         ON_LEAVE = "on_leave", _("on leave")
         WITHDRAWN = "withdrawn", _("withdrawn")
+
+    # In service: on the roster (on leave included), as Table 1 counts enrolment.
+    IN_SERVICE = (Status.ACTIVE, Status.ON_LEAVE)
 
     enrolment = models.ForeignKey(
         Enrolment,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from tongban.activities import selectors as activity_selectors
 from tongban.core import scope
 from tongban.core.concurrency import EditConflict
+from tongban.core.forms import VoidForm
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.ids import parse_id
 from tongban.core.permissions import can_edit_registry, require
@@ -27,7 +28,6 @@ from .forms import (
     PersonCreateForm,
     PersonEditForm,
     StatusChangeForm,
-    VoidForm,
 )
 from .models import Person
 

@@ -51,7 +51,6 @@ SECTIONS = (
 )
 PEER_SECTIONS = ("service_process", "service_content")
 GROUPS = (Enrolment.Role.PEER.value, Enrolment.Role.CONSUMER.value)
-RESPONDENT_ORDER = (Respondent.CONSUMER, Respondent.PEER, Respondent.CAREGIVER)
 FREQUENCY_BASIS = "first_to_last_session_month"
 # The queries build() runs (tests/reports/test_report_queries.py): sessions grouped, sessions
 # with two peers, attendance, adverse events; Table 1, Table 2's counts and ages; rounds,
@@ -600,7 +599,7 @@ def _evaluation(params: ReportParams) -> dict[str, Any]:
             "not_assessed": outcomes[key]["not_assessed"],
             "reasons": reason_list(outcomes[key]["reasons"]),
         }
-        for key in RESPONDENT_ORDER
+        for key in Respondent.values
     ]
     by_key = {entry["key"]: entry for entry in respondents}
 
@@ -608,7 +607,7 @@ def _evaluation(params: ReportParams) -> dict[str, Any]:
     for row in selectors.answer_counts(params):
         answers[row["question_id"]][row["value"]] += row["n"]
 
-    order = {key: i for i, key in enumerate(RESPONDENT_ORDER)}
+    order = {key: i for i, key in enumerate(Respondent.values)}
     asked = [
         q for q in selectors.questions(params) if q.is_active or q.pk in answers
     ]  # a question no longer asked still reports the answers it got

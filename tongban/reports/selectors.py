@@ -21,7 +21,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -29,11 +28,10 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from tongban.accounts.models import Role
 from tongban.activities.models import PEERS_PER_SESSION, ActivityRecord, Attendance
 from tongban.emergencies.models import EmergencyEvent
 from tongban.evaluation.models import EvaluationRound, Interview, InterviewAnswer, Question
-from tongban.registry.models import Enrolment, EnrolmentStatusChange, Person
+from tongban.registry.models import Enrolment, EnrolmentStatusChange, Person, status_on
 
 if TYPE_CHECKING:
     from .report import ReportParams
@@ -42,7 +40,7 @@ PERIOD_MONTHS = 6
 # Added before the integer division and taken off after it, so that a month before the
 # program's start falls in period -1, not 0 (SQL division truncates towards zero).
 _PERIOD_OFFSET = 10_000
-IN_SERVICE = (EnrolmentStatusChange.Status.ACTIVE, EnrolmentStatusChange.Status.ON_LEAVE)
+IN_SERVICE = EnrolmentStatusChange.IN_SERVICE
 
 
 def month_number(day: date) -> int:
@@ -163,19 +161,11 @@ def adverse_events_by_kind(params: ReportParams) -> list[dict[str, Any]]:
         community__in=params.communities, occurred_at__gte=start, occurred_at__lt=end
     )
     if params.peer_view:
-        events = events.filter(Q(session__isnull=False) | Q(reported_by__role=Role.PEER))
+        events = events.seen_by_peers()
     return list(events.values("kind").annotate(events=Count("pk")).order_by())
 
 
 # --- Participants -------------------------------------------------------------------------
-
-
-def _status_on(day: date) -> Subquery:
-    """An enrolment's status on `day`: its latest change effective by then (None before)."""
-    latest = EnrolmentStatusChange.objects.filter(
-        enrolment=OuterRef("pk"), effective_on__lte=day
-    ).order_by("-effective_on", "-pk")
-    return Subquery(latest.values("status")[:1])
 
 
 def enrolment_by_year(params: ReportParams, days: list[date]) -> list[dict[str, Any]]:
@@ -187,27 +177,19 @@ def enrolment_by_year(params: ReportParams, days: list[date]) -> list[dict[str, 
     )
     counts = {}
     for i, day in enumerate(days):
-        enrolments = enrolments.alias(**{f"status_{i}": _status_on(day)})
+        enrolments = enrolments.alias(**{f"status_{i}": status_on(day)})
         counts[f"n{i}"] = Count(
             "pk", filter=Q(started_on__lte=day, **{f"status_{i}__in": IN_SERVICE})
         )
     return list(enrolments.values("role", "community_id").annotate(**counts).order_by())
 
 
-def in_service_on(day: date, communities) -> QuerySet[Enrolment]:
-    """Current enrolments in the communities started by `day` and active or on leave then."""
-    return (
-        Enrolment.objects.current()
-        .filter(community__in=communities, started_on__lte=day)
-        .alias(status_then=_status_on(day))
-        .filter(status_then__in=IN_SERVICE)
-    )
-
-
 def people_in_service(params: ReportParams) -> QuerySet[Person]:
     """Table 2's people, each once, annotated `group`: "peer" when a peer enrolment of theirs
     is in service on the range's last day (the role held at the end), else "consumer"."""
-    enrolled = in_service_on(params.date_to, params.communities).filter(person=OuterRef("pk"))
+    enrolled = Enrolment.objects.in_service_on(params.date_to).filter(
+        community__in=params.communities, person=OuterRef("pk")
+    )
     as_peer = Exists(enrolled.filter(role=Enrolment.Role.PEER))
     as_consumer = Exists(enrolled.filter(role=Enrolment.Role.CONSUMER))
     return (

@@ -3,16 +3,13 @@ scopes and builds."""
 
 from __future__ import annotations
 
-import importlib.util
-from typing import Any
-
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tongban.core import scope
 
-from . import report
+from . import charts, report
 from .forms import ReportFilterForm
 
 TEMPLATE = "reports/program_report.html"
@@ -39,15 +36,6 @@ def _filter(request: HttpRequest) -> tuple[ReportFilterForm, report.ReportParams
     return form, params
 
 
-def _charts(data: dict[str, Any]) -> dict[str, str]:
-    # The charts module is another helper's; until it exists the page shows the tables only.
-    if importlib.util.find_spec("tongban.reports.charts") is None:
-        return {}
-    from tongban.reports import charts
-
-    return charts.report_charts(data)
-
-
 @require_GET
 def program_report(request: HttpRequest) -> HttpResponse:
     form, params = _filter(request)
@@ -55,7 +43,7 @@ def program_report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         TEMPLATE,
-        {"form": form, "report": data, "charts": _charts(data) if data else {}},
+        {"form": form, "report": data, "charts": charts.report_charts(data) if data else {}},
     )
 
 
