@@ -60,8 +60,14 @@ def make_person(
         program = community.program if community else Program.objects.order_by("pk").first()
     person = Person.objects.create(name=name, program=program, **defaults)
     if community is not None:
+        # Fixtures of tests that are not about screening: enrolled as before screening
+        # was recorded (tests/screening make people through the gate).
         services.enrolment_create(
-            person=person, community=community, role=role, started_on=started_on
+            person=person,
+            community=community,
+            role=role,
+            started_on=started_on,
+            before_screening=True,
         )
     return person
 

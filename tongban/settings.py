@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tongban.notifications",
     "tongban.submissions",
     "tongban.evaluation",
+    "tongban.screening",
     "tongban.reports",
     "tongban.demo",
 ]

@@ -89,12 +89,14 @@ def communities(user: User) -> QuerySet:
 
 
 def people(user: User, queryset: QuerySet | None = None) -> QuerySet:
-    """People enrolled in the user's communities, and (for staff) their caregivers.
+    """People enrolled in the user's communities, and (for staff) their caregivers and the
+    candidates being screened there.
 
     Peers see the roster of their community (and themselves), never caregivers.
     A voided enrolment (entered by mistake) gives no access.
     """
     from tongban.registry.models import CaregiverLink, Enrolment, Person
+    from tongban.screening.models import Candidate
 
     queryset = Person.objects.all() if queryset is None else queryset
     current = program(user)
@@ -112,7 +114,11 @@ def people(user: User, queryset: QuerySet | None = None) -> QuerySet:
             caregiver=OuterRef("pk"), cared_for__in=in_scope.values("person_id")
         )
     )
-    return queryset.filter(enrolled_here | cares_here)
+    # Candidates being screened for the user's communities (not enrolled yet).
+    candidate_here = Exists(
+        Candidate.objects.filter(person=OuterRef("pk"), community__in=communities(user))
+    )
+    return queryset.filter(enrolled_here | cares_here | candidate_here)
 
 
 def private_fields_hidden(user: User, person) -> bool:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from tongban.core import scope
 from tongban.core.concurrency import check_version
 from tongban.core.models import assign_changes
-from tongban.registry.models import Community, Program, Venue
+from tongban.registry.models import Community, Enrolment, Program, Venue
 
 from . import selectors
 
@@ -131,6 +131,12 @@ def program_create(*, fields: dict[str, Any], by) -> Program:
         raise ValidationError({"slug": _("Another program has this short name.")}) from error
     by.programs.add(program)
     program_choose(user=by, program=program)
+    # The paper's eligibility criteria and consent documents, as version 1 of its own.
+    from tongban.screening import services as screening_services
+
+    screening_services.consent_documents_ensure(program=program)
+    for role in Enrolment.Role.values:
+        screening_services.criteria_current(program=program, role=role)
     return program
 
 

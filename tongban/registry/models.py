@@ -57,6 +57,18 @@ class Program(models.Model):
             "time goes to the psychiatrist."
         ),
     )
+    # People enrolled before screening was recorded (Enrolment.before_screening) pass the
+    # gate into service until this day; from it on they need an assessment and consents
+    # like everyone else (tongban.screening.gate). Empty: not asked yet.
+    screening_records_from = models.DateField(
+        _("screening records required from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "People enrolled before screening was recorded need an eligible assessment and "
+            "their consents from this day on. Leave empty until their records are in."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = ProgramQuerySet.as_manager()
@@ -325,6 +337,12 @@ class Enrolment(VoidableModel):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     started_on = models.DateField(_("start date"))
+    # Enrolled before screening and consent were recorded in Tongban (set by the migration
+    # that brought screening in, and by imports of old programs): the gate asks for their
+    # records only from the program's `screening_records_from`.
+    before_screening = models.BooleanField(
+        _("enrolled before screening was recorded"), default=False, editable=False
+    )
 
     history = HistoricalRecords()
     objects = EnrolmentQuerySet.as_manager()

@@ -67,8 +67,23 @@ def person_update(*, person: Person, fields: dict[str, Any], version: int | None
 
 @transaction.atomic
 def enrolment_create(
-    *, person: Person, community: Community, role: str, started_on: date
+    *,
+    person: Person,
+    community: Community,
+    role: str,
+    started_on: date,
+    before_screening: bool = False,
 ) -> Enrolment:
+    """Enrol `person` as an active peer or consumer from `started_on`.
+
+    Only through the gate (tongban.screening.gate): an eligible assessment and the role's
+    consents dated on or before the start, else ValidationError listing what is missing.
+    `before_screening` records a person enrolled before screening was recorded (old
+    programs brought in, the fixtures of tests that are not about screening): the gate
+    asks for their records from the program's `screening_records_from` on.
+    """
+    from tongban.screening import gate
+
     if community.program_id != person.program_id:
         raise ValidationError({"community": _("This community belongs to another program.")})
     if community.ended_on is not None and started_on > community.ended_on:
@@ -82,10 +97,16 @@ def enrolment_create(
         raise ValidationError(
             {"community": _("This person is already enrolled in this community in this role.")}
         )
+    if not before_screening:
+        gate.check(person, role=role, on=started_on, field="started_on")
     try:
         with transaction.atomic():  # a double submit loses the race to the constraint
             enrolment = Enrolment.objects.create(
-                person=person, community=community, role=role, started_on=started_on
+                person=person,
+                community=community,
+                role=role,
+                started_on=started_on,
+                before_screening=before_screening,
             )
     except IntegrityError as error:
         raise ValidationError(
@@ -122,6 +143,11 @@ def enrolment_change_status(
         raise ValidationError({"status": _("The enrolment already has this status.")})
     if status in (Status.WITHDRAWN, Status.ON_LEAVE) and not reason.strip():
         raise ValidationError({"reason": _("Give the reason for leave or withdrawal.")})
+    if status == Status.ACTIVE:
+        # Back from leave or withdrawal: through the same gate as a new enrolment.
+        from tongban.screening import gate
+
+        gate.check(enrolment.person, role=enrolment.role, on=effective_on, field="status")
     return EnrolmentStatusChange.objects.create(
         enrolment=enrolment, status=status, effective_on=effective_on, reason=reason.strip()
     )
