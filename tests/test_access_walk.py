@@ -51,6 +51,7 @@ FOREIGN_MODULES = [
         "submissions",
         "evaluation",
         "reports",
+        "screening",
     )
 ]
 

@@ -29,4 +29,5 @@ urlpatterns = [
     path("submissions/", include("tongban.submissions.urls")),
     path("evaluation/", include("tongban.evaluation.urls")),
     path("reports/", include("tongban.reports.urls")),
+    path("screening/", include("tongban.screening.urls")),
 ]

@@ -25,6 +25,7 @@ FOREIGN_APPS = (
     "submissions",
     "evaluation",
     "reports",
+    "screening",
 )
 
 # Texts only program B's records hold (the foreign.py modules add theirs).
