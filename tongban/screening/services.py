@@ -654,9 +654,10 @@ def _set_categories(interview: NeedsInterview, categories: list[str]) -> bool:
     if wanted == have:
         return False
     interview.categories.filter(category__in=have - wanted).delete()
-    NeedsInterviewCategory.objects.bulk_create(
-        NeedsInterviewCategory(interview=interview, category=c) for c in sorted(wanted - have)
-    )
+    # One save per row (eight at most), not bulk_create: bulk_create writes no history
+    # row, and the audit trail must show which categories were ticked.
+    for category in sorted(wanted - have):
+        NeedsInterviewCategory.objects.create(interview=interview, category=category)
     return True
 
 
