@@ -418,9 +418,13 @@ class Consent(VoidableModel):
     )
     signed_on = models.DateField(_("date signed"))
     witness = models.CharField(_("witness"), max_length=100)
+    # None: recorded by a migration, not by a user (caregivers' agreements to be contacted
+    # that were dates on their caregiver link before consent records existed).
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("recorded by"),
     )
