@@ -547,17 +547,16 @@ def consent_documents_ensure(*, program: Program, effective_from: date | None = 
             )
 
 
-@transaction.atomic
-def consent_record(
-    *, person: Person, document: ConsentDocument, signed_on: date, witness: str, by, note: str = ""
-) -> Consent:
-    """That `person` signed `document` on `signed_on` before `witness`."""
+def consent_errors(
+    *, person: Person, document: ConsentDocument | None, signed_on: date | None, witness: str
+) -> Errors:
+    """Every refusal of `consent_record` (forms call it too: one round shows them all)."""
     errors: Errors = {}
-    if document.program_id != person.program_id:
+    if document is not None and document.program_id != person.program_id:
         _add(errors, "document", _("This document belongs to another program."))
-    if signed_on > _today():
+    if signed_on is not None and signed_on > _today():
         _add(errors, "signed_on", _("The date cannot be in the future."))
-    if signed_on < document.effective_from:
+    if document is not None and signed_on is not None and signed_on < document.effective_from:
         _add(
             errors,
             "signed_on",
@@ -567,12 +566,22 @@ def consent_record(
     if not witness.strip():
         _add(errors, "witness", _("Name the witness."))
     if (
-        Consent.objects.current()
+        document is not None
+        and person.pk is not None
+        and Consent.objects.current()
         .filter(person=person, document=document, withdrawn_on__isnull=True)
         .exists()
     ):
         _add(errors, "document", _("This person's signature on this version is already recorded."))
-    _raise(errors)
+    return errors
+
+
+@transaction.atomic
+def consent_record(
+    *, person: Person, document: ConsentDocument, signed_on: date, witness: str, by, note: str = ""
+) -> Consent:
+    """That `person` signed `document` on `signed_on` before `witness`."""
+    _raise(consent_errors(person=person, document=document, signed_on=signed_on, witness=witness))
     consent = Consent.objects.create(
         person=person,
         document=document,
@@ -585,22 +594,31 @@ def consent_record(
     return consent
 
 
-@transaction.atomic
-def consent_withdraw(*, consent: Consent, by, on: date, reason: str) -> Consent:
-    """Withdrawal ends active enrolment in the roles that need this consent, on that date."""
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+def consent_withdraw_errors(*, consent: Consent, on: date | None, reason: str) -> Errors:
+    """Every refusal of `consent_withdraw` (forms call it too)."""
     errors: Errors = {}
     if consent.is_voided:
         _add(errors, None, _("A voided consent cannot be withdrawn."))
     if consent.withdrawn_on is not None:
         _add(errors, None, _("This consent was already withdrawn."))
-    if on < consent.signed_on:
+    if on is not None and on < consent.signed_on:
         _add(errors, "on", _("The date is before the consent was signed."))
-    if on > _today():
+    if on is not None and on > _today():
         _add(errors, "on", _("The date cannot be in the future."))
     if not reason.strip():
         _add(errors, "reason", _("Give the reason."))
-    _raise(errors)
+    return errors
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, by, on: date, reason: str) -> Consent:
+    """Withdrawal ends active enrolment in the roles that need this consent, on that date.
+
+    The returned consent carries `ended_enrolments`: the enrolments this withdrawal ended
+    (none when another signature of the kind still holds), so the page says what happened.
+    """
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    _raise(consent_withdraw_errors(consent=consent, on=on, reason=reason))
     consent.withdrawn_on = on
     consent.withdrawal_reason = reason.strip()
     consent.save(update_fields=["withdrawn_on", "withdrawal_reason"])
@@ -621,14 +639,30 @@ def consent_withdraw(*, consent: Consent, by, on: date, reason: str) -> Consent:
     still_signed = (
         gate.valid_consents(program, kind, on, versions).filter(person=consent.person).exists()
     )
+    ended: list[Enrolment] = []
     for enrolment in [] if still_signed else enrolments:
-        registry_services.enrolment_change_status(
-            enrolment=enrolment,
-            status=EnrolmentStatusChange.Status.WITHDRAWN,
-            effective_on=max(on, enrolment.started_on),
-            reason=text,
-        )
+        try:
+            registry_services.enrolment_change_status(
+                enrolment=enrolment,
+                status=EnrolmentStatusChange.Status.WITHDRAWN,
+                effective_on=max(on, enrolment.started_on),
+                reason=text,
+            )
+        except ValidationError as error:
+            # A status change dated after the withdrawal (leave recorded later, say): the
+            # enrolment cannot end on that day. Refuse the whole withdrawal on its date.
+            raise ValidationError(
+                {
+                    "on": _("The enrolment in %(community)s cannot end on this date: %(why)s")
+                    % {
+                        "community": enrolment.community.display_name,
+                        "why": " ".join(error.messages),
+                    }
+                }
+            ) from error
+        ended.append(enrolment)
     refresh_person(consent.person)
+    consent.ended_enrolments = ended
     return consent
 
 
