@@ -21,6 +21,7 @@ from tongban.core.permissions import (
     can_record_sessions,
     require,
 )
+from tongban.screening.needs_selectors import consumer_needs
 from tongban.submissions.locking import is_locked
 
 from . import selectors, services
@@ -117,6 +118,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "community": community,
             "starters": selectors.starter_topics(request.user),
+            "needs": consumer_needs(community),
             "usual_minutes": USUAL_MINUTES,
         },
     )
@@ -210,6 +212,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "locked": locked,
             "conflict": conflict,
+            "needs": consumer_needs(plan.community),
             "usual_minutes": USUAL_MINUTES,
         },
     )
