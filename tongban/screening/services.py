@@ -487,11 +487,25 @@ def consent_document_create(
     effective_from: date,
     reconsent_required_from: date | None = None,
     note: str = "",
+    based_on: int | None = None,
 ) -> ConsentDocument:
-    """A new version of a consent document (the first, or the next after the latest)."""
+    """A new version of a consent document (the first, or the next after the latest).
+
+    `based_on` is the latest version when the form was opened (0: none): when someone made
+    a newer one since, nothing is written (no lost update)."""
     Program.objects.select_for_update().filter(pk=program.pk).first()
     latest = ConsentDocument.objects.filter(program=program, kind=kind).order_by("-version").first()
     errors: Errors = {}
+    if based_on is not None and based_on != (latest.version if latest else 0):
+        _add(
+            errors,
+            None,
+            _(
+                "Someone saved version %(version)s of this document after you opened the "
+                "form. Nothing was saved: reload the page to see it."
+            )
+            % {"version": latest.version if latest else 0},
+        )
     if not title.strip():
         _add(errors, "title", _("Give the title."))
     if not body.strip():
