@@ -474,6 +474,69 @@ def assessment_void(*, assessment: Assessment, by, reason: str) -> Assessment:
 # --- Consent documents and consents ----------------------------------------------------------
 
 
+def consent_document_errors(
+    *,
+    program: Program,
+    kind: str,
+    title: str,
+    title_en: str = "",
+    body: str,
+    body_en: str = "",
+    effective_from: date | None,
+    reconsent_required_from: date | None = None,
+    based_on: int | None = None,
+) -> Errors:
+    """Every refusal of `consent_document_create` (forms call it too: one round)."""
+    latest = ConsentDocument.objects.filter(program=program, kind=kind).order_by("-version").first()
+    errors: Errors = {}
+    if based_on is not None and based_on != (latest.version if latest else 0):
+        _add(
+            errors,
+            None,
+            _(
+                "Someone saved version %(version)s of this document after you opened the "
+                "form. Nothing was saved: reload the page to see it."
+            )
+            % {"version": latest.version if latest else 0},
+        )
+    if not title.strip():
+        _add(errors, "title", _("Give the title."))
+    if not body.strip():
+        _add(errors, "body", _("Give the text people sign."))
+    if latest is not None and effective_from is not None and effective_from < latest.effective_from:
+        _add(
+            errors,
+            "effective_from",
+            _("The new version cannot be in use before the current one (%(date)s).")
+            % {"date": latest.effective_from.isoformat()},
+        )
+    if reconsent_required_from is not None:
+        if latest is None:
+            _add(
+                errors,
+                "reconsent_required_from",
+                _("The first version has no earlier versions to replace."),
+            )
+        elif effective_from is not None and reconsent_required_from < effective_from:
+            _add(
+                errors,
+                "reconsent_required_from",
+                _("Earlier versions can stop counting only once this one is in use."),
+            )
+    same_text = latest is not None and (
+        (latest.title, latest.title_en, latest.body, latest.body_en)
+        == (title.strip(), title_en.strip(), body.strip(), body_en.strip())
+    )
+    if same_text and reconsent_required_from is None:
+        _add(
+            errors,
+            "body",
+            _("The text is that of version %(version)s: change it to make a new version.")
+            % {"version": latest.version},
+        )
+    return errors
+
+
 @transaction.atomic
 def consent_document_create(
     *,
@@ -493,44 +556,22 @@ def consent_document_create(
 
     `based_on` is the latest version when the form was opened (0: none): when someone made
     a newer one since, nothing is written (no lost update)."""
+    # Lock the program: two saves at once make two versions, never one number twice.
     Program.objects.select_for_update().filter(pk=program.pk).first()
+    _raise(
+        consent_document_errors(
+            program=program,
+            kind=kind,
+            title=title,
+            title_en=title_en,
+            body=body,
+            body_en=body_en,
+            effective_from=effective_from,
+            reconsent_required_from=reconsent_required_from,
+            based_on=based_on,
+        )
+    )
     latest = ConsentDocument.objects.filter(program=program, kind=kind).order_by("-version").first()
-    errors: Errors = {}
-    if based_on is not None and based_on != (latest.version if latest else 0):
-        _add(
-            errors,
-            None,
-            _(
-                "Someone saved version %(version)s of this document after you opened the "
-                "form. Nothing was saved: reload the page to see it."
-            )
-            % {"version": latest.version if latest else 0},
-        )
-    if not title.strip():
-        _add(errors, "title", _("Give the title."))
-    if not body.strip():
-        _add(errors, "body", _("Give the text people sign."))
-    if latest is not None and effective_from < latest.effective_from:
-        _add(
-            errors,
-            "effective_from",
-            _("The new version cannot be in use before the current one (%(date)s).")
-            % {"date": latest.effective_from.isoformat()},
-        )
-    if reconsent_required_from is not None:
-        if latest is None:
-            _add(
-                errors,
-                "reconsent_required_from",
-                _("The first version has no earlier versions to replace."),
-            )
-        elif reconsent_required_from < effective_from:
-            _add(
-                errors,
-                "reconsent_required_from",
-                _("Earlier versions can stop counting only once this one is in use."),
-            )
-    _raise(errors)
     return ConsentDocument.objects.create(
         program=program,
         kind=kind,
