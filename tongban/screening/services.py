@@ -669,8 +669,9 @@ def consent_withdraw_errors(*, consent: Consent, on: date | None, reason: str) -
 def consent_withdraw(*, consent: Consent, by, on: date, reason: str) -> Consent:
     """Withdrawal ends active enrolment in the roles that need this consent, on that date.
 
-    The returned consent carries `ended_enrolments`: the enrolments this withdrawal ended
-    (none when another signature of the kind still holds), so the page says what happened.
+    The returned consent carries `ended_enrolments`, the enrolments this withdrawal ended,
+    and `still_signed`, whether another signature of the kind still holds (then none is
+    ended), so that the page says what happened.
     """
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     _raise(consent_withdraw_errors(consent=consent, on=on, reason=reason))
@@ -718,6 +719,7 @@ def consent_withdraw(*, consent: Consent, by, on: date, reason: str) -> Consent:
         ended.append(enrolment)
     refresh_person(consent.person)
     consent.ended_enrolments = ended
+    consent.still_signed = still_signed
     return consent
 
 
