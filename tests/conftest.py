@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import pytest
+from django.contrib.auth.hashers import make_password
 
 from tongban.accounts.models import Role, User
 from tongban.registry import services
@@ -72,12 +74,20 @@ def make_person(
     return person
 
 
+@functools.cache
+def _password_hash() -> str:
+    """PASSWORD hashed once per test process with the real (Argon2) hasher: hashing it for
+    every user of every test cost about a second a test; a stored hash of the same
+    password logs in exactly the same."""
+    return make_password(PASSWORD)
+
+
 def make_user(
     username: str, role: str, communities=(), person: Person | None = None, programs=None
 ) -> User:
     """Program-wide roles belong to `programs` (default: the oldest program)."""
     user = User(username=username, role=role, first_name=username, person=person)
-    user.set_password(PASSWORD)
+    user.password = _password_hash()
     user.save()
     user.communities.set(communities)
     if programs is None and role in (Role.PROJECT_MANAGER, Role.PSYCHIATRIST):
