@@ -18,6 +18,7 @@ from tests.demo.paper import AGE, TABLE_2
 from tongban.accounts.models import Role, User
 from tongban.demo.population import REFERENCE_DATE
 from tongban.registry.models import CaregiverLink, Community, Enrolment, Person
+from tongban.screening.models import Assessment, Candidate, Consent
 
 PAPER = "chaoyang-2013"
 
@@ -92,7 +93,7 @@ def test_caregivers_and_accounts(demo):
 
 
 def test_running_twice_duplicates_nothing(demo):
-    models = (Person, Enrolment, CaregiverLink, User, Community)
+    models = (Person, Enrolment, CaregiverLink, User, Community, Candidate, Assessment, Consent)
     counts = [m.objects.count() for m in models] + [User.history.count()]
     out = StringIO()
     call_command("demo", stdout=out)

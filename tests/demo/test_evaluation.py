@@ -28,6 +28,7 @@ from tongban.demo.population import demo_population
 from tongban.evaluation import selectors
 from tongban.evaluation.models import EvaluationRound, Interview, InterviewAnswer
 from tongban.registry.models import CaregiverLink, Program
+from tongban.screening.models import Consent
 
 D = date(2026, 3, 16)  # a Monday
 MOMENT = datetime(2026, 3, 16, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -158,9 +159,14 @@ def test_the_paper_round_lists_24_consumers_7_peers_15_caregivers_with_their_sta
     assert Counter(patients[pk] for pk in cared) == {"peer": 7, "consumer": 8}
     links = CaregiverLink.objects.filter(cared_for__program__slug="chaoyang-2013")
     assert links.count() == 15
-    assert not links.filter(
-        Q(contact_agreed_on__isnull=True) | Q(contact_agreed_on__gt=paper_round.ends_on)
-    ).exists()
+    # Each agreed to be contacted (a consent of kind caregiver_contact) before the round ended.
+    agreed = Consent.objects.current().filter(
+        document__kind="caregiver_contact",
+        signed_on__lte=paper_round.ends_on,
+        withdrawn_on__isnull=True,
+        person__in=links.values("caregiver"),
+    )
+    assert agreed.values("person").distinct().count() == 15
 
 
 def test_the_paper_round_answers_per_question(paper_round):

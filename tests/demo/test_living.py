@@ -37,6 +37,15 @@ from tongban.registry.models import (
     Program,
     Venue,
 )
+from tongban.screening.models import (
+    Assessment,
+    Candidate,
+    Consent,
+    ConsentDocument,
+    Criteria,
+    NeedsInterview,
+    NeedsInterviewCategory,
+)
 from tongban.submissions import selectors
 from tongban.submissions.models import Submission, SubmissionEvent
 
@@ -128,10 +137,12 @@ def test_peers_consumers_and_caregivers(living):
     consumers = Enrolment.objects.in_service().filter(community__program=living, role="consumer")
     assert consumers.count() == 16
     assert CaregiverLink.objects.filter(cared_for__program=living).count() == 4
+    # Everyone else is a candidate not enrolled (yet): test_screening.py.
     assert (
         not Person.objects.filter(program=living)
         .exclude(enrolments__community__program=living)
         .exclude(cares_for__isnull=False)
+        .exclude(candidacies__isnull=False)
         .exists()
     )
 
@@ -331,6 +342,13 @@ MODELS = (
     EmergencyEvent,
     FollowUp,
     Notification,
+    Candidate,
+    Assessment,
+    Consent,
+    ConsentDocument,
+    Criteria,
+    NeedsInterview,
+    NeedsInterviewCategory,
 )
 
 

@@ -24,7 +24,7 @@ from tongban.evaluation import selectors as evaluation_selectors
 from tongban.evaluation import services as evaluation
 from tongban.evaluation.models import EvaluationRound, Interview, InterviewAnswer
 from tongban.evaluation.standard import ensure_standard_questions
-from tongban.registry.models import CaregiverLink, Community, Person, Program
+from tongban.registry.models import Community, Person, Program
 
 from .population import DemoCaregiver, DemoPerson, status_on
 
@@ -185,15 +185,6 @@ def paper_interviews(
             )
         )
     return interviews
-
-
-def agree_to_contact(link: CaregiverLink, on: date) -> None:
-    """A demo loaded before caregivers' agreement was recorded has links without it: add it
-    (saved, so the audit trail shows it), or the caregiver would be missing from the
-    evaluation round's list."""
-    if link.contact_agreed_on is None:
-        link.contact_agreed_on = on
-        link.save(update_fields=["contact_agreed_on"])
 
 
 def as_of(user: User, program: Program) -> User:

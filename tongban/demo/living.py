@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -62,7 +63,6 @@ from tongban.registry import services as registry
 from tongban.registry.models import (
     CaregiverLink,
     Community,
-    Enrolment,
     EnrolmentStatusChange,
     Person,
     Program,
@@ -72,7 +72,8 @@ from tongban.submissions import cycles
 from tongban.submissions import services as submissions
 from tongban.submissions.models import Submission, SubmissionEvent
 
-from .evaluation import agree_to_contact, as_of
+from . import screening
+from .evaluation import as_of
 from .sessions import (
     CLOSES,
     FEEDBACK,
@@ -87,6 +88,7 @@ SLUG = "living"
 NAME = "朝阳区社区同伴支持服务（演示）"
 NAME_EN = "Chaoyang community peer support (demo: dates follow the day it was loaded)"
 START_DAYS = 150  # the program started this many days before the day it is first loaded
+AGES_AS_OF = date(2026, 3, 16)  # the tables' dates of birth hold for a first load in its year
 SEED = 2026
 
 COMMUNITIES = [
@@ -389,6 +391,13 @@ def _stamp_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if isinstance(f, models.DateTimeField)]
 
 
+@cache
+def _history_model(model) -> type[models.Model] | None:
+    """The model's audit table (simple-history builds a new manager at every `.history`,
+    which costs more than the query when done for every dated form)."""
+    return model.history.model if hasattr(model, "history") else None
+
+
 @contextmanager
 def _dated(
     moment: datetime, program: Program, *tracked, read: bool = True, updating=None
@@ -404,8 +413,9 @@ def _dated(
     tables = [Notification]
     for model in tracked:
         tables.append(model)
-        if hasattr(model, "history"):
-            tables.append(model.history.model)
+        history = _history_model(model)
+        if history is not None:
+            tables.append(history)
     marks = {
         table: table.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         for table in tables
@@ -444,8 +454,13 @@ def load() -> list[LivingAccount]:
     )
     t0 = first_load_day(program)
     communities = _communities(program)
-    persons = _people(program, communities, t0)
-    users = _accounts(program, communities, persons, landing=created)
+    # Staff first: the doctor recommends, the psychiatrist assesses, the research
+    # assistant records consents and interviews before anyone is enrolled.
+    staff_accounts = [a for a in ACCOUNTS if not a.person_key]
+    users = _accounts(program, communities, {}, landing=created, accounts=staff_accounts)
+    persons = _people(program, communities, {user.username: user for user in users}, t0)
+    peer_accounts = [a for a in ACCOUNTS if a.person_key]
+    users += _accounts(program, communities, persons, landing=created, accounts=peer_accounts)
     staff = {user.username: user for user in users}
     plans = _sessions(program, communities, persons, staff, t0)
     _emergencies(program, communities, persons, staff, plans, t0)
@@ -476,11 +491,23 @@ def _communities(program: Program) -> dict[str, Community]:
     return communities
 
 
-def _fields(demo) -> dict:
+def _born(day: date, t0: date) -> date:
+    """A date of birth of the tables as of the first-load day `t0`: the tables hold the
+    people of a program first loaded in the year from AGES_AS_OF; loaded later, they were
+    born as many years later, so their ages (and the criteria's 18-60) hold on any day."""
+    a = AGES_AS_OF
+    years = t0.year - a.year - ((t0.month, t0.day) < (a.month, a.day))
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def _fields(demo, t0: date) -> dict:
     return {
         "name": demo.name,
         "sex": demo.sex,
-        "date_of_birth": demo.date_of_birth,
+        "date_of_birth": _born(demo.date_of_birth, t0),
         "phone": demo.phone,
         **{
             name: getattr(demo, name, "")
@@ -489,27 +516,42 @@ def _fields(demo) -> dict:
     }
 
 
-def _existing(program: Program, demo) -> Person | None:
+def _existing(program: Program, fields: dict) -> Person | None:
     return Person.objects.filter(
-        program=program, name=demo.name, date_of_birth=demo.date_of_birth
+        program=program, name=fields["name"], date_of_birth=fields["date_of_birth"]
     ).first()
 
 
-def _people(program: Program, communities: dict, t0: date) -> dict[str, Person]:
+def _person(program: Program, fields: dict, day: date, at: time) -> Person:
+    """The person of `fields`, found or made (dated when they came to the program)."""
+    person = _existing(program, fields)
+    if person is None:
+        with _dated(_moment(day, at), program, Person):
+            person = Person.objects.create(program=program, **fields)
+    return person
+
+
+def _people(program: Program, communities: dict, staff: dict, t0: date) -> dict[str, Person]:
+    """Peers and consumers screened, consented and interviewed before their enrolment
+    (screening.py); caregivers with their agreement to be contacted; and the candidates
+    not enrolled, one at each stage."""
+    docs = screening.documents(program, t0 + timedelta(days=screening.LIVING_DOCUMENTS_FROM))
+    candidates = screening.living_candidates(t0, lambda day: _born(day, t0))
+    plans, caregiver_needs = screening.living_plans(t0, PEOPLE, CAREGIVERS, candidates)
     persons: dict[str, Person] = {}
     for demo in PEOPLE:
-        person = _existing(program, demo)
-        if person is None:
-            day = t0 + timedelta(days=demo.enrolled)
-            stamped = (Person, Enrolment, EnrolmentStatusChange)
-            with _dated(_moment(day, time(10, 0)), program, *stamped):
-                person = registry.person_create(
-                    fields=_fields(demo),
-                    role=demo.role,
-                    community=communities[demo.community],
-                    started_on=day,
-                )
-            enrolment = person.enrolments.get()
+        plan = plans[demo.key]
+        person = _person(program, _fields(demo, t0), plan.recommended_on, time(10, 0))
+        enrolment, created = screening.carry(
+            program=program,
+            person=person,
+            community=communities[demo.community],
+            screening=plan,
+            staff=staff,
+            docs=docs,
+            witness=screening.WITNESSES[demo.community],
+        )
+        if created:
             for offset, status, reason in demo.changes:
                 on = t0 + timedelta(days=offset)
                 with _dated(_moment(on, time(9, 30)), program, EnrolmentStatusChange):
@@ -517,40 +559,77 @@ def _people(program: Program, communities: dict, t0: date) -> dict[str, Person]:
                         enrolment=enrolment, status=status, effective_on=on, reason=reason
                     )
         persons[demo.key] = person
-    enrolled = {demo.key: demo.enrolled for demo in PEOPLE}
-    for demo in CAREGIVERS:
+    patients = {demo.key: demo for demo in PEOPLE}
+    for k, demo in enumerate(CAREGIVERS):
         cared_for = persons[demo.cares_for]
-        caregiver = _existing(program, demo)
-        day = t0 + timedelta(days=enrolled[demo.cares_for])
-        if caregiver is not None:
-            persons[demo.key] = caregiver
-            link = CaregiverLink.objects.filter(caregiver=caregiver, cared_for=cared_for).first()
-            if link is not None:
-                agree_to_contact(link, day)
-            continue
-        with _dated(_moment(day, time(11, 0)), program, Person, CaregiverLink):
-            caregiver = Person.objects.create(program=program, **_fields(demo))
-            registry.caregiver_link_create(
-                caregiver=caregiver,
-                cared_for=cared_for,
-                relationship=demo.relationship,
-                started_on=day,
-                contact_agreed_on=day,  # agreed to be contacted for the evaluation
-            )
+        patient = patients[demo.cares_for]
+        # They agreed to be contacted for the evaluation the day the patient enrolled,
+        # and told the research assistant what their relative needed.
+        day = t0 + timedelta(days=patient.enrolled)
+        fields = _fields(demo, t0)
+        caregiver = _existing(program, fields)
+        if caregiver is None:
+            with _dated(_moment(day, time(11, 0)), program, Person, CaregiverLink):
+                caregiver = Person.objects.create(program=program, **fields)
+                registry.caregiver_link_create(
+                    caregiver=caregiver,
+                    cared_for=cared_for,
+                    relationship=demo.relationship,
+                    started_on=day,
+                )
         persons[demo.key] = caregiver
+        screening.caregiver_agrees(
+            program=program,
+            caregiver=caregiver,
+            on=day,
+            witness=screening.WITNESSES[patient.community],
+            by=staff["research"],
+            docs=docs,
+        )
+        needs = caregiver_needs[demo.key]
+        screening.interview(
+            program=program,
+            person=caregiver,
+            community=communities[patient.community],
+            respondent="caregiver",
+            on=day,
+            needs=needs,
+            note=screening.needs_note(needs, "caregiver", k),
+            by=staff["research"],
+        )
+    for candidate in candidates:
+        plan = plans[candidate.key]
+        person = _person(program, candidate.fields, plan.recommended_on, time(10, 0))
+        screening.carry(
+            program=program,
+            person=person,
+            community=communities[plan.community],
+            screening=plan,
+            staff=staff,
+            docs=docs,
+            witness=screening.WITNESSES[plan.community],
+        )
+        persons[candidate.key] = person
     return persons
 
 
-def _accounts(program: Program, communities: dict, persons: dict, *, landing: bool) -> list[User]:
+def _accounts(
+    program: Program,
+    communities: dict,
+    persons: dict,
+    *,
+    landing: bool,
+    accounts: list[LivingAccount],
+) -> list[User]:
     """The staff accounts gain this program and land in it; the peers get accounts.
 
     `landing`: the program was just created, so every staff account opens in it (a later
     run keeps the program a user switched to).
     """
-    from .loader import DEMO_PASSWORD
+    from .loader import demo_password
 
     users = []
-    for account in ACCOUNTS:
+    for account in accounts:
         user = User.objects.filter(username=account.username).first()
         if user is None:
             person = persons[account.person_key] if account.person_key else None
@@ -560,7 +639,7 @@ def _accounts(program: Program, communities: dict, persons: dict, *, landing: bo
                 first_name=person.name if person else account.username,
                 person=person,
             )
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password()
             user.save()
         if user.is_program_wide and not user.programs.filter(pk=program.pk).exists():
             user.programs.add(program)

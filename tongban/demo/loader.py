@@ -9,22 +9,17 @@ run adds nothing. Names and phone numbers are invented.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
+from functools import cache
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from tongban.accounts.models import Role, User
 from tongban.registry import services
-from tongban.registry.models import (
-    CaregiverLink,
-    Community,
-    Enrolment,
-    Person,
-    Program,
-    Venue,
-)
+from tongban.registry.models import CaregiverLink, Community, Person, Program, Venue
 
-from . import evaluation, sessions
+from . import evaluation, screening, sessions
 from .population import demo_population
 
 PROGRAM_NAME = "朝阳区社区同伴支持服务"
@@ -81,6 +76,13 @@ ACCOUNTS = [
 ]
 
 
+@cache
+def demo_password() -> str:
+    """The demo password hashed once for every account: the hasher is slow on purpose, and
+    the demo makes ten accounts (each still checks as `tongban-demo`)."""
+    return make_password(DEMO_PASSWORD)
+
+
 def is_loaded() -> bool:
     return Program.objects.filter(name=PROGRAM_NAME).exists()
 
@@ -115,21 +117,34 @@ def load() -> list[DemoAccount]:
                 defaults={"name_en": f"{name_en} {venue_en}", "kind": kind},
             )
 
+    # Staff first: the doctor recommends, the psychiatrist assesses, the research
+    # assistant records consents and interviews before anyone is enrolled.
+    staff = {
+        account.username: _account(account, communities, {}, program)
+        for account in ACCOUNTS
+        if not account.person_key
+    }
+    names = {code: name for code, name, _en, _started in COMMUNITIES}
+    docs = screening.documents(program, screening.PAPER_DOCUMENTS_FROM)
     people, caregivers = demo_population()
+    plans, caregiver_needs = screening.paper_plans(people, caregivers, names)
     persons: dict[str, Person] = {}
     for demo in people:
-        person = _person(demo, program)
+        plan = plans[demo.key]
+        person = _person(demo, program, created_on=plan.recommended_on)
         persons[demo.key] = person
         community = communities[demo.community]
-        if (
-            Enrolment.objects.current()
-            .filter(person=person, community=community, role=demo.role)
-            .exists()
-        ):
-            continue
-        enrolment = services.enrolment_create(
-            person=person, community=community, role=demo.role, started_on=demo.enrolled_on
+        enrolment, created = screening.carry(
+            program=program,
+            person=person,
+            community=community,
+            screening=plan,
+            staff=staff,
+            docs=docs,
+            witness=screening.WITNESSES[demo.community],
         )
+        if not created:
+            continue
         for change in demo.status_changes:
             services.enrolment_change_status(
                 enrolment=enrolment,
@@ -137,27 +152,57 @@ def load() -> list[DemoAccount]:
                 effective_on=change.on,
                 reason=REASONS_ZH.get(change.reason, change.reason),
             )
-
     enrolled_on = {demo.key: demo.enrolled_on for demo in people}
+    community_of = {demo.key: demo.community for demo in people}
     respondents = dict(persons)
-    for demo in caregivers:
-        caregiver = _person(demo, program)
+    for k, demo in enumerate(caregivers):
+        # They agreed to be contacted for the evaluation when the patient enrolled, and
+        # told the research assistant what their relative needed that day.
+        agreed_on = enrolled_on[demo.cares_for]
+        caregiver = _person(demo, program, created_on=agreed_on)
         respondents[demo.key] = caregiver
         cared_for = persons[demo.cares_for]
-        # They agreed to be contacted for the evaluation when the patient enrolled.
-        agreed_on = enrolled_on[demo.cares_for]
-        link = CaregiverLink.objects.filter(caregiver=caregiver, cared_for=cared_for).first()
-        if link is None:
+        if not CaregiverLink.objects.filter(caregiver=caregiver, cared_for=cared_for).exists():
             services.caregiver_link_create(
                 caregiver=caregiver,
                 cared_for=cared_for,
                 relationship=demo.relationship,
                 started_on=agreed_on,
-                contact_agreed_on=agreed_on,
             )
-        else:
-            evaluation.agree_to_contact(link, agreed_on)
+        code = community_of[demo.cares_for]
+        screening.caregiver_agrees(
+            program=program,
+            caregiver=caregiver,
+            on=agreed_on,
+            witness=screening.WITNESSES[code],
+            by=staff["research"],
+            docs=docs,
+        )
+        needs = caregiver_needs[demo.key]
+        screening.interview(
+            program=program,
+            person=caregiver,
+            community=communities[code],
+            respondent="caregiver",
+            on=agreed_on,
+            needs=needs,
+            note=screening.needs_note(needs, "caregiver", k),
+            by=staff["research"],
+        )
 
+    # Screened out, never enrolled (after the caregivers, whose records keep their ids).
+    for candidate in screening.paper_screened_out(names):
+        plan = candidate.screening
+        person = _person(candidate, program, created_on=plan.recommended_on)
+        screening.carry(
+            program=program,
+            person=person,
+            community=communities[plan.community],
+            screening=plan,
+            staff=staff,
+            docs=docs,
+            witness=screening.WITNESSES[plan.community],
+        )
     users = [_account(account, communities, persons, program) for account in ACCOUNTS]
     sessions.load(
         program=program, communities=communities, persons=persons, people=people, users=users
@@ -173,7 +218,17 @@ def load() -> list[DemoAccount]:
     return ACCOUNTS
 
 
-def _person(demo, program: Program) -> Person:
+def _person(demo, program: Program, *, created_on: date) -> Person:
+    """The demo person (a DemoPerson, DemoCaregiver or screening.NewCandidate), found by
+    name or made, dated `created_on` (when they came to the program)."""
+    from .living import _dated, _moment
+
+    if isinstance(demo, screening.NewCandidate):
+        found = Person.objects.filter(program=program, name=demo.fields["name"]).first()
+        if found is None:
+            with _dated(_moment(created_on, time(10, 0)), program, Person):
+                found = Person.objects.create(program=program, **demo.fields)
+        return found
     fields = {
         "sex": demo.sex,
         "phone": demo.phone,
@@ -187,9 +242,10 @@ def _person(demo, program: Program) -> Person:
     # instead of a second set of people.
     person = Person.objects.filter(program=program, name=demo.name).order_by("pk").first()
     if person is None:
-        return Person.objects.create(
-            program=program, name=demo.name, date_of_birth=demo.date_of_birth, **fields
-        )
+        with _dated(_moment(created_on, time(10, 0)), program, Person):
+            return Person.objects.create(
+                program=program, name=demo.name, date_of_birth=demo.date_of_birth, **fields
+            )
     if person.date_of_birth != demo.date_of_birth:
         person = services.person_update(person=person, fields={"date_of_birth": demo.date_of_birth})
     return person
@@ -211,7 +267,7 @@ def _account(account: DemoAccount, communities: dict, persons: dict, program: Pr
         first_name=person.name if person else account.name,
         person=person,
     )
-    user.set_password(DEMO_PASSWORD)
+    user.password = demo_password()
     user.save()
     user.communities.set([communities[code] for code in account.communities])
     if account.role in (Role.PROJECT_MANAGER, Role.PSYCHIATRIST):

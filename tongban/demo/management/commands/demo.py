@@ -73,6 +73,17 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
+            self.style.SUCCESS(
+                "Screening and consent: in both programs every peer and consumer was "
+                "recommended or came after a poster, found eligible by the psychiatrist "
+                "(`psychiatrist`), signed the consents before enrolment and had a pre-service "
+                "interview (`research`); caregivers agreed to be contacted. Paper's program: "
+                "4 candidates screened out (aged 63; stable only 2 months; alcohol abuse; a "
+                "peer candidate with PSP 45). Living program: a candidate at each stage, one "
+                "waiting for the psychiatrist on the first-load day."
+            )
+        )
+        self.stdout.write(
             f"Demo accounts (password for all: {loader.DEMO_PASSWORD}, demo only); "
             "staff accounts open in the living program and switch in the header:"
         )
