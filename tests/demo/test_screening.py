@@ -157,6 +157,16 @@ def check_screened_before_enrolment(program: Program) -> Counter:
         assert interview.interviewed_on < first.get(person.pk, date.max)
         assert interview.categories.exists() and interview.note
         assert interview.community == enrolment.community
+
+        # Entered when they were done: the records and their audit trails.
+        for record, day in (
+            (candidate, candidate.recommended_on),
+            (assessment, assessment.assessed_on),
+            (kinds[REQUIRED_CONSENTS[enrolment.role][0]], signed),
+            (interview, interview.interviewed_on),
+        ):
+            assert timezone.localdate(record.created_at) == day, record
+            assert record.history.get(history_type="+").history_date == record.created_at
     return sources
 
 

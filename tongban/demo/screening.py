@@ -440,7 +440,8 @@ def carry(
     if screening.enrolled_on is None or enrolment is not None:
         return enrolment, False
     stamped = (Enrolment, EnrolmentStatusChange, Candidate)
-    with _dated(_moment(screening.enrolled_on, time(9, 0)), program, *stamped):
+    # Late in the day: after the consents and the interview of the same day, if any.
+    with _dated(_moment(screening.enrolled_on, time(16, 30)), program, *stamped):
         enrolment = services.candidate_enrol(
             candidate=candidate, started_on=screening.enrolled_on, by=research
         )
