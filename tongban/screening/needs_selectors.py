@@ -37,10 +37,10 @@ def interview_get(user, pk: int) -> NeedsInterview:
     return get_object_or_404(queryset, pk=pk)
 
 
-def interview_categories(interview: NeedsInterview) -> list[str]:
-    """The categories ticked, in the categories' own order."""
+def interview_categories(interview: NeedsInterview) -> list[tuple[str, str]]:
+    """(value, label) of the categories ticked, in the categories' own order."""
     ticked = set(interview.categories.values_list("category", flat=True))
-    return [value for value in Category.values if value in ticked]
+    return [(value, str(label)) for value, label in Category.choices if value in ticked]
 
 
 def person_get(user, pk: int) -> Person:
