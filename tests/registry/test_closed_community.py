@@ -16,7 +16,8 @@ def test_a_closed_community_is_not_offered_for_new_records(
     community_b.ended_on = date(2016, 4, 1)
     community_b.save()
     client = client_for(users["manager"])
-    form = client.get("/people/new/").context["form"]
+    # New peers and consumers come in as candidates (the people page's "add" leads there).
+    form = client.get("/screening/candidates/new/").context["form"]
     assert list(form.fields["community"].queryset) == [community_a]
     person = make_person("新人", community=community_a)
     form = client.get(f"/people/{person.pk}/enrol/").context["form"]
@@ -36,5 +37,5 @@ def test_a_closed_community_is_not_offered_for_new_records(
 def test_a_community_serves_on_its_last_day(client_for, users, community_a, community_b):
     community_b.ended_on = date(2016, 4, 1)
     community_b.save()
-    form = client_for(users["manager"]).get("/people/new/").context["form"]
+    form = client_for(users["manager"]).get("/screening/candidates/new/").context["form"]
     assert community_b in form.fields["community"].queryset

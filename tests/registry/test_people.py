@@ -5,8 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_person
+from tests.screening.conftest import consent_all, documents, new_candidate, screen  # noqa: F401
 from tongban.registry import services
 from tongban.registry.models import CaregiverLink, Enrolment, Person
+from tongban.screening import services as screening_services
 
 VALID = {
     "name": "新服务对象",
@@ -61,6 +63,7 @@ def test_list_queries_do_not_grow_with_rows(client_for, users, community_a, comm
             community=community_b if i % 2 else community_a,
             role="peer",
             started_on=date(2015, 1, 1),
+            before_screening=True,  # the list's queries, not screening
         )
         carer = make_person(f"照料{i}")
         services.caregiver_link_create(caregiver=carer, cared_for=person, relationship="parent")
@@ -73,15 +76,40 @@ def test_list_queries_do_not_grow_with_rows(client_for, users, community_a, comm
     assert _count_queries(client, roster_url) == before
 
 
-def test_create_consumer(client_for, users, community_a):
+def test_add_consumer_leads_to_candidates(client_for, users, community_a):
+    """A consumer no longer enters enrolled in one step: "add" leads to the candidate page,
+    and a consumer posted to the old form is refused with nothing saved."""
     client = client_for(users["doctor"])
+    listing = client.get("/people/").content.decode()
+    assert 'href="/screening/candidates/new/?role=consumer"' in listing
+    assert 'href="/screening/candidates/new/?role=peer"' in listing
+    response = client.get("/people/new/", {"role": "consumer"})
+    assert response.status_code == 302
+    assert response["Location"] == "/screening/candidates/new/?role=consumer"
     data = {**VALID, "role": "consumer", "community": community_a.pk, "started_on": "2016-01-04"}
     response = client.post("/people/new/", data)
-    person = Person.objects.get(name="新服务对象")
+    assert response.status_code == 200 and response.context["form"].non_field_errors() == []
+    assert "role" in response.context["form"].errors
+    assert not Person.objects.filter(name="新服务对象").exists()
+
+
+@pytest.mark.usefixtures("documents")
+def test_create_consumer(client_for, users, community_a):
+    """A consumer candidate screened and consented is enrolled from the enrol page: an
+    active enrolment, the change recorded under the doctor's name."""
+    candidate = new_candidate("新服务对象", community=community_a, by=users["doctor"])
+    screen(candidate, psychiatrist=users["psychiatrist"])
+    consent_all(candidate.person, "consumer", by=users["research"])
+    person = candidate.person
+    client = client_for(users["doctor"])
+    data = {"community": community_a.pk, "role": "consumer", "started_on": "2016-01-04"}
+    response = client.post(f"/people/{person.pk}/enrol/", data)
     assert response.status_code == 302 and response["Location"] == f"/people/{person.pk}/"
     enrolment = person.enrolments.with_status().get()
     assert enrolment.community == community_a and enrolment.current_status == "active"
-    assert person.history.get().history_user == users["doctor"]
+    assert enrolment.history.get().history_user == users["doctor"]
+    candidate.refresh_from_db()
+    assert candidate.enrolment == enrolment and candidate.stage == "enrolled"
 
 
 def test_create_caregiver(client_for, users, consumer_a):
@@ -106,25 +134,33 @@ def test_invalid_input_shows_inline_errors_and_saves_nothing(client_for, users, 
         "name": "  ",
         "phone": "abc",
         "date_of_birth": "2999-01-01",
-        "role": "consumer",
-        "community": "",
-        "started_on": "",
+        "role": "caregiver",
+        "cared_for": "",
+        "relationship": "",
+        "contact_witness": "王护士",  # a witness without the date signed
     }
     response = client.post("/people/new/", data)
     assert response.status_code == 200
     form = response.context["form"]
-    assert set(form.errors) >= {"name", "phone", "date_of_birth", "community", "started_on"}
+    assert set(form.errors) >= {
+        "name",
+        "phone",
+        "date_of_birth",
+        "cared_for",
+        "relationship",
+        "contact_signed_on",
+    }
     body = response.content.decode()
-    assert 'id="field-community"' in body and 'class="error"' in body
+    assert 'id="field-cared_for"' in body and 'class="error"' in body
     assert Person.objects.count() == before
 
 
-def test_a_community_outside_scope_is_refused(client_for, users, community_b):
+def test_a_community_outside_scope_is_refused(client_for, users, consumer_a, community_b):
     client = client_for(users["doctor"])
-    data = {**VALID, "role": "consumer", "community": community_b.pk, "started_on": "2016-01-04"}
-    response = client.post("/people/new/", data)
+    data = {"role": "peer", "community": community_b.pk, "started_on": "2016-01-04"}
+    response = client.post(f"/people/{consumer_a.pk}/enrol/", data)
     assert response.status_code == 200 and "community" in response.context["form"].errors
-    assert not Person.objects.filter(name="新服务对象").exists()
+    assert consumer_a.enrolments.count() == 1
 
 
 def test_a_failing_step_rolls_back_the_whole_creation(client_for, users, consumer_a, monkeypatch):
@@ -170,6 +206,7 @@ def test_peer_sees_own_private_fields(client_for, users, peer_person_a):
     assert "13800000000" in body
 
 
+@pytest.mark.usefixtures("documents")
 def test_enrolment_twice_in_same_role_is_refused(client_for, users, consumer_a, community_a):
     client = client_for(users["doctor"])
     response = client.post(
@@ -177,7 +214,18 @@ def test_enrolment_twice_in_same_role_is_refused(client_for, users, consumer_a, 
         {"community": community_a.pk, "role": "consumer", "started_on": "2016-01-01"},
     )
     assert response.status_code == 200 and "community" in response.context["form"].errors
-    # A consumer who becomes a peer keeps one person record.
+    # A consumer who becomes a peer keeps one person record (screened as a peer first).
+    candidate = screening_services.candidate_create(
+        person=consumer_a,
+        community=community_a,
+        role="peer",
+        source="doctor",
+        recommended_by=users["doctor"],
+        recommended_on=date(2014, 1, 6),
+        by=users["doctor"],
+    )
+    screen(candidate, psychiatrist=users["psychiatrist"])
+    consent_all(consumer_a, "peer", by=users["research"])
     response = client.post(
         f"/people/{consumer_a.pk}/enrol/",
         {"community": community_a.pk, "role": "peer", "started_on": "2016-01-01"},
@@ -200,7 +248,11 @@ def test_add_a_caregiver_from_the_persons_page(client_for, users, consumer_a):
 def test_peers_see_neither_outside_roles_nor_reasons(client_for, users, consumer_a, community_b):
     # consumer_a is also a peer in community B and a caregiver there.
     services.enrolment_create(
-        person=consumer_a, community=community_b, role="peer", started_on=date(2015, 1, 1)
+        person=consumer_a,
+        community=community_b,
+        role="peer",
+        started_on=date(2015, 1, 1),
+        before_screening=True,  # what peers see, not screening
     )
     other = make_person("乙亲属", community=community_b)
     services.caregiver_link_create(caregiver=consumer_a, cared_for=other, relationship="sibling")

@@ -17,7 +17,7 @@ def test_add_person_page_loads_its_script_deferred_and_has_no_inline_script(clie
     assert re.search(r'<script src="/static/tongban/person_form\.js" defer></script>', page)
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), "an inline script is left"
     script = Path(settings.BASE_DIR) / "tongban" / "static" / "tongban" / "person_form.js"
-    assert 'getElementById("id_role")' in script.read_text()
+    assert 'getElementById("id_contact_signed_on")' in script.read_text()
 
 
 def test_own_templates_have_no_inline_scripts_handlers_or_styles():

@@ -29,8 +29,13 @@ class StatusHistoryProperty(TestCase):
         community = Community.objects.create(program=program, code="c", name="社区")
         person = Person.objects.create(name="某人", sex="male", program=program)
         start = date(2014, 1, 1)
+        # Not about screening: enrolled as before screening was recorded (no gate).
         enrolment = services.enrolment_create(
-            person=person, community=community, role="consumer", started_on=start
+            person=person,
+            community=community,
+            role="consumer",
+            started_on=start,
+            before_screening=True,
         )
         expected, day = "active", start
         for status, offset, reason in changes:

@@ -491,8 +491,9 @@ class RecordForm(SessionFormMixin, forms.ModelForm):
         _offer(field, offered, history, standing, Enrolment.Role.PEER, day)
 
     def _offer_consumers(self, community, record, day) -> None:
-        """The checklist: consumers in service on the day (every consumer ever enrolled on
-        the back-entry page), those already ticked, each with the dates that matter."""
+        """The checklist: consumers who may attend on the day (every consumer ever enrolled
+        on the back-entry page, where the service still checks each against the gate),
+        those already ticked, each with the dates that matter."""
         field = self.fields["consumers"]
         field.queryset = Person.objects.filter(
             enrolments__community=community,
@@ -506,13 +507,22 @@ class RecordForm(SessionFormMixin, forms.ModelForm):
             if record
             else []
         )
+        # Consumers active on the day whom the gate stops: shown beside the checklist with
+        # what they lack, never tickable (unless already ticked: the record's history).
+        self.not_admitted: list[tuple[Person, list[str]]] = []
+        standing = rules.standings(community, Enrolment.Role.CONSUMER)
         if self.plan_form is not None or day is None:
             offered = field.queryset
         else:
             offered = rules.consumers_in_service(community, day)
+            shown = set(ticked)
             if self.plan.planned_on and self.plan.planned_on != day:
                 offered = offered | rules.consumers_in_service(community, self.plan.planned_on)
-        standing = rules.standings(community, Enrolment.Role.CONSUMER)
+                shown |= set(offered.values_list("pk", flat=True))
+            stopped = rules.consumers_not_admitted(community, day)
+            # The notes below ask the gate about the same people on the same day.
+            rules.gate_known(standing, day, stopped)
+            self.not_admitted = [(p, missing) for p, missing in stopped if p.pk not in shown]
         _offer(
             field,
             offered,

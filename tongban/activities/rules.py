@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tongban.registry.models import Enrolment, EnrolmentStatusChange, Person
+from tongban.screening import gate
 
 
 def _enrolments_active_on(community, role: str, on: date) -> QuerySet:
@@ -17,28 +18,64 @@ def _enrolments_active_on(community, role: str, on: date) -> QuerySet:
     return Enrolment.objects.active_on(on).filter(community=community, role=role)
 
 
-def peers_in_service(community, on: date) -> QuerySet:
-    """Peers of the community who were active (not on leave, not withdrawn) on the day."""
-    enrolments = _enrolments_active_on(community, Enrolment.Role.PEER, on)
+def _active_people(community, role: str, on: date) -> QuerySet:
+    enrolments = _enrolments_active_on(community, role, on)
     return Person.objects.filter(pk__in=enrolments.values("person_id"))
+
+
+def _admitted(community, role: str, on: date) -> QuerySet:
+    """Active people of the role whom the gate (tongban.screening.gate) lets serve on the
+    day: a plain queryset of Person (no annotations), so callers may combine it."""
+    admitted = gate.admitted(
+        _active_people(community, role, on), role=role, program=community.program, on=on
+    )
+    return Person.objects.filter(pk__in=admitted.values("pk"))
+
+
+def _not_admitted(community, role: str, on: date) -> list[tuple[Person, list[str]]]:
+    """Active people of the role the gate stops on the day, each with what they lack in
+    words: two queries (the documents' versions, then the people), whatever their number."""
+    rows = (
+        gate.annotate(
+            _active_people(community, role, on), role=role, program=community.program, on=on
+        )
+        .filter(gate_ok=False)
+        .order_by("name", "pk")
+    )
+    return [(row, gate.missing_from(row, role=role, on=on)) for row in rows]
+
+
+def peers_in_service(community, on: date) -> QuerySet:
+    """Peers of the community who were active (not on leave, not withdrawn) on the day and
+    whom the gate admits (an eligible assessment and their informed consent, not withdrawn;
+    or enrolled before screening was recorded, until the program's date)."""
+    return _admitted(community, Enrolment.Role.PEER, on)
 
 
 def peers_ready_to_lead(community, on: date) -> QuerySet:
     """Peers who may lead a session on the day.
 
-    Until training records exist every active peer counts as ready. The training work
-    switches this on: intersect with peers who completed pre-service training.
+    Every peer in service, through the gate (a peer who withdrew consent cannot lead),
+    counts as ready until training records exist. The training work narrows this further:
+    intersect with peers who completed pre-service training.
     """
     return peers_in_service(community, on)
 
 
 def consumers_in_service(community, on: date) -> QuerySet:
-    """Consumers of the community active on the day: the Participant List checklist.
+    """Consumers of the community who may attend on the day: the Participant List checklist.
 
-    Consent is not recorded yet; the screening work will narrow this to consented ones.
+    Active on the day and admitted by the gate (an eligible assessment, the informed
+    consent and the service agreement signed by then and not withdrawn); those the gate
+    stops are `consumers_not_admitted`.
     """
-    enrolments = _enrolments_active_on(community, Enrolment.Role.CONSUMER, on)
-    return Person.objects.filter(pk__in=enrolments.values("person_id"))
+    return _admitted(community, Enrolment.Role.CONSUMER, on)
+
+
+def consumers_not_admitted(community, on: date) -> list[tuple[Person, list[str]]]:
+    """Consumers active on the day whom the gate stops, with what each lacks in words:
+    shown beside the checklist, not tickable."""
+    return _not_admitted(community, Enrolment.Role.CONSUMER, on)
 
 
 def staff_of(community) -> QuerySet:
@@ -73,6 +110,15 @@ class Standing:
     enrolled_on: date | None = None
     # (effective_on, status) in date order.
     changes: list[tuple[date, str]] = field(default_factory=list)
+    # Shared by the standings of one `standings()` call: the gate asked once per day for
+    # all of them, never once per person.
+    gate_batch: _GateBatch | None = field(default=None, repr=False, compare=False)
+
+    def gate_missing(self, day: date) -> list[str]:
+        """What the gate finds missing for this person on `day`, in words ([]: admitted)."""
+        if self.gate_batch is None:
+            return []
+        return self.gate_batch.missing(self.person_id, day)
 
     def status_on(self, day: date) -> tuple[str | None, date | None]:
         """The status in force on `day` and since when (None before the enrolment)."""
@@ -101,11 +147,42 @@ class Standing:
         return value, effective_on
 
 
+class _GateBatch:
+    """The gate's findings for the people of one `standings()` call, by day (computed when
+    first asked: two queries a day, whatever the number of people)."""
+
+    def __init__(self, community, role: str, person_ids: list[int]):
+        self.community, self.role, self.person_ids = community, role, person_ids
+        self.by_day: dict[date, dict[int, list[str]]] = {}
+
+    def missing(self, person_id: int, day: date) -> list[str]:
+        if day not in self.by_day:
+            rows = gate.annotate(
+                Person.objects.filter(pk__in=self.person_ids),
+                role=self.role,
+                program=self.community.program,
+                on=day,
+            ).filter(gate_ok=False)
+            self.by_day[day] = {
+                row.pk: gate.missing_from(row, role=self.role, on=day) for row in rows
+            }
+        return self.by_day[day].get(person_id, [])
+
+
+def gate_known(standings_: dict, day: date, not_admitted: list[tuple[Person, list[str]]]) -> None:
+    """Tell `standings_` (of one community and role) what the gate found on `day` for the
+    people active then (`consumers_not_admitted`'s answer), so that it is not asked again."""
+    batch = next((s.gate_batch for s in standings_.values() if s.gate_batch), None)
+    if batch is not None:
+        batch.by_day[day] = {person.pk: missing for person, missing in not_admitted}
+
+
 def standings(community, role: str, person_ids: Iterable[int] | None = None) -> dict:
     """person id -> Standing for the community's current enrolments of the role.
 
-    Two queries whatever the number of people; people without such an enrolment are
-    missing from the dict (they are not a peer/consumer of this community).
+    Two queries whatever the number of people (and two more a day when the gate is asked,
+    see Standing.gate_missing); people without such an enrolment are missing from the dict
+    (they are not a peer/consumer of this community).
     """
     enrolments = Enrolment.objects.current().filter(community=community, role=role)
     if person_ids is not None:
@@ -125,6 +202,9 @@ def standings(community, role: str, person_ids: Iterable[int] | None = None) -> 
     ):
         if enrolment_id in by_enrolment:
             by_enrolment[enrolment_id].changes.append((effective_on, status))
+    batch = _GateBatch(community, role, list(result))
+    for standing in result.values():
+        standing.gate_batch = batch
     return result
 
 
@@ -153,6 +233,14 @@ def why_not(person, standing: Standing | None, role: str, day: date) -> str:
             "name": name,
             "date": standing.enrolled_on.isoformat(),
         }
+    if standing.gate_missing(day):
+        # In words, but without saying which record is missing: peers read this too, and
+        # never see another person's assessment or consents (staff see them on the
+        # checklist and the person's page).
+        return _(
+            "%(name)s may not take part on %(date)s: their eligibility assessment or "
+            "consents are not complete for that day."
+        ) % {"name": name, "date": day.isoformat()}
     return ""
 
 
@@ -186,6 +274,8 @@ def status_note(standing: Standing | None, day: date | None) -> str:
         return _("withdrawn %(date)s") % {"date": since.isoformat()}
     if status == EnrolmentStatusChange.Status.ON_LEAVE:
         return _("on leave since %(date)s") % {"date": since.isoformat()}
+    if status == EnrolmentStatusChange.Status.ACTIVE and standing.gate_missing(day):
+        return _("screening or consent not complete on that day")
     upcoming = standing.next_change_after(day)
     if upcoming is not None:
         effective_on, value = upcoming

@@ -90,63 +90,95 @@ ROLE_CHOICES = [
     ("caregiver", _("caregiver")),
 ]
 
+CANDIDATES_ONLY = _(
+    "Peers and consumers come in as candidates: the psychiatrist assesses them and they "
+    "sign their consents before they are enrolled. Add them on the candidate page."
+)
 
-class PersonCreateForm(PersonForm):
-    """A new person enters with a role: enrolled in a community, or a caregiver of someone."""
 
-    role = forms.ChoiceField(label=_("role"), choices=ROLE_CHOICES)
-    community = IdChoiceField(label=_("community"), queryset=None, required=False)
-    started_on = forms.DateField(label=_("start date"), required=False, widget=DateInput())
-    cared_for = IdChoiceField(label=_("cares for"), queryset=None, required=False)
+class ContactConsentMixin(forms.Form):
+    """A caregiver's signed agreement to be contacted for the follow-up evaluation
+    (MODEL.md, "Consent"): optional, but a date signed goes with a witness."""
+
+    contact_signed_on = forms.DateField(
+        label=_("agreed to be contacted for evaluation: date signed"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Optional. When the caregiver signed the agreement to be contacted for the "
+            "follow-up evaluation; it is recorded on the version in use that day."
+        ),
+    )
+    contact_witness = forms.CharField(
+        label=_("witness of the agreement"),
+        required=False,
+        max_length=100,
+        help_text=_("The name of the person who saw them sign (on the paper)."),
+    )
+
+    def clean_contact_witness(self) -> str:
+        return (self.cleaned_data.get("contact_witness") or "").strip()
+
+    def clean_contact_signed_on(self) -> date | None:
+        signed = self.cleaned_data.get("contact_signed_on")
+        if signed and signed > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return signed
+
+    def _clean_contact(self, data: dict) -> None:
+        signed, witness = data.get("contact_signed_on"), data.get("contact_witness")
+        if signed and not witness and "contact_witness" not in self.errors:
+            self.add_error("contact_witness", _("Name the witness of the signature."))
+        if witness and not signed and "contact_signed_on" not in self.errors:
+            self.add_error("contact_signed_on", _("Enter the date the agreement was signed."))
+
+    def contact_fields(self) -> dict:
+        return {
+            "contact_signed_on": self.cleaned_data.get("contact_signed_on"),
+            "contact_witness": self.cleaned_data.get("contact_witness", ""),
+        }
+
+
+class PersonCreateForm(ContactConsentMixin, PersonForm):
+    """A new caregiver of a peer or a consumer (the people page's "add a person").
+
+    Peers and consumers come in as candidates (screening:candidate_create): a posted role
+    of peer or consumer is refused here, and nothing is saved."""
+
+    role = forms.CharField(widget=forms.HiddenInput, required=False, initial="caregiver")
+    cared_for = IdChoiceField(label=_("cares for"), queryset=None)
     relationship = forms.ChoiceField(
         label=_("relationship"),
         choices=[("", _("Choose the relationship")), *CaregiverLink.Relationship.choices],
-        required=False,
-    )
-    contact_agreed_on = forms.DateField(
-        label=_("agreed to be contacted for evaluation on"), required=False, widget=DateInput()
+        error_messages={"required": _("Choose the relationship.")},
     )
 
     field_order = [
         *PersonForm.Meta.fields,
         "role",
-        "community",
-        "started_on",
         "cared_for",
         "relationship",
-        "contact_agreed_on",
+        "contact_signed_on",
+        "contact_witness",
     ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # A closed community takes no new people.
-        self.fields["community"].queryset = selectors.open_communities(user)
-        if user.is_peer:  # peers never see caregivers
-            self.fields["role"].choices = [
-                c for c in self.fields["role"].choices if c[0] != "caregiver"
-            ]
-        self.fields["community"].empty_label = _("Choose a community")
         self.fields["cared_for"].empty_label = _("Choose a person")
+        self.fields["cared_for"].error_messages["required"] = _(
+            "Choose the person this caregiver looks after."
+        )
         self.fields["cared_for"].queryset = selectors.people_who_can_have_caregivers(user)
+
+    def clean_role(self) -> str:
+        role = self.cleaned_data.get("role") or "caregiver"
+        if role != "caregiver":
+            raise forms.ValidationError(CANDIDATES_ONLY, code="candidates_only")
+        return role
 
     def clean(self):
         data = super().clean()
-        role = data.get("role")
-        if role in ("peer", "consumer"):
-            if not data.get("community"):
-                self.add_error("community", _("Choose the community of enrolment."))
-            if not data.get("started_on"):
-                self.add_error("started_on", _("Enter the date the enrolment starts."))
-            elif data["started_on"] > timezone.localdate():
-                self.add_error("started_on", _("The start date cannot be in the future."))
-        elif role == "caregiver":
-            if not data.get("cared_for"):
-                self.add_error("cared_for", _("Choose the person this caregiver looks after."))
-            if not data.get("relationship"):
-                self.add_error("relationship", _("Choose the relationship."))
-            agreed = data.get("contact_agreed_on")
-            if agreed and agreed > timezone.localdate():
-                self.add_error("contact_agreed_on", _("The date cannot be in the future."))
+        self._clean_contact(data)
         return data
 
     def person_fields(self) -> dict:
@@ -189,14 +221,14 @@ class StatusChangeForm(forms.ModelForm):
         label_blank_choices(self)
 
 
-class CaregiverLinkForm(forms.ModelForm):
+class CaregiverLinkForm(ContactConsentMixin, forms.ModelForm):
     class Meta:
         model = CaregiverLink
-        fields = ["cared_for", "relationship", "started_on", "contact_agreed_on"]
-        widgets = {"started_on": DateInput(), "contact_agreed_on": DateInput()}
+        fields = ["cared_for", "relationship", "started_on"]
+        widgets = {"started_on": DateInput()}
         field_classes = {"cared_for": IdChoiceField}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, contact_signed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cared_for"].queryset = selectors.people_who_can_have_caregivers(user)
         self.fields["cared_for"].empty_label = _("Choose a person")
@@ -204,12 +236,23 @@ class CaregiverLinkForm(forms.ModelForm):
             ("", _("Choose the relationship")),
             *CaregiverLink.Relationship.choices,
         ]
+        if contact_signed:
+            # Their agreement is the person's, not the link's: already recorded.
+            del self.fields["contact_signed_on"], self.fields["contact_witness"]
 
-    def clean_contact_agreed_on(self) -> date | None:
-        agreed = self.cleaned_data.get("contact_agreed_on")
-        if agreed and agreed > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return agreed
+    def clean(self):
+        data = super().clean()
+        if "contact_signed_on" in self.fields:
+            self._clean_contact(data)
+        return data
+
+    def link_fields(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+    def contact_fields(self) -> dict:
+        if "contact_signed_on" not in self.fields:
+            return {"contact_signed_on": None, "contact_witness": ""}
+        return super().contact_fields()
 
 
 class PeopleFilterForm(forms.Form):

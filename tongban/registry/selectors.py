@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from datetime import date
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.core import audit, scope
 
-from .models import CaregiverLink, Community, Enrolment, EnrolmentStatusChange, Person
+from .models import CaregiverLink, Community, Enrolment, EnrolmentStatusChange, Person, Program
 
 Status = EnrolmentStatusChange.Status
 
@@ -213,3 +226,92 @@ def community_roster(user, community: Community, *, include_withdrawn: bool = Fa
     if not include_withdrawn:
         roster = roster.exclude(current_status=Status.WITHDRAWN)
     return roster
+
+
+# The gate into service (tongban.screening.gate) ------------------------------------------
+
+
+def caregiver_contact_signed(person: Person) -> bool:
+    """Whether the person's agreement to be contacted for the evaluation is on record (in
+    force, not withdrawn): the caregiver pages then ask for it no more."""
+    from tongban.screening.models import Consent, ConsentKind
+
+    return (
+        Consent.objects.current()
+        .filter(
+            person=person,
+            document__kind=ConsentKind.CAREGIVER_CONTACT,
+            withdrawn_on__isnull=True,
+        )
+        .exists()
+    )
+
+
+def open_candidacy(user, person: Person, *, role: str, community: Community | None = None):
+    """The person's candidacy for `role` still under way (not enrolled, not closed or
+    screened out), in the user's communities (and in `community` when given), or None."""
+    from tongban.screening.models import Candidate, Stage
+
+    candidacies = (
+        Candidate.objects.visible_to(user)
+        .filter(person=person, role=role, enrolment__isnull=True, closed_on=None)
+        .exclude(stage=Stage.SCREENED_OUT)
+    )
+    if community is not None:
+        candidacies = candidacies.filter(community=community)
+    return candidacies.select_related("community").order_by("-recommended_on", "-pk").first()
+
+
+def gate_refusal(user, person: Person, *, role: str, on: date) -> dict | None:
+    """When the gate stops `person` serving as `role` on `on`: what is missing, and their
+    candidacy for the role still under way (None: the page offers to start one). None when
+    the gate is open."""
+    from tongban.screening import gate
+
+    missing = gate.missing(person, role=role, on=on)
+    if not missing:
+        return None
+    return {
+        "missing": missing,
+        "role": role,
+        "role_label": Enrolment.Role(role).label,
+        "candidate": open_candidacy(user, person, role=role),
+    }
+
+
+def legacy_without_records(program: Program, on: date | None = None) -> int:
+    """How many people in service (active or on leave) were enrolled before screening was
+    recorded and still lack the records the gate asks for: an eligible assessment and the
+    consents of their role, whether or not the program's date has come yet.
+
+    One counting query (and one per role for the documents' versions)."""
+    from tongban.screening import gate
+    from tongban.screening.models import REQUIRED_CONSENTS
+
+    on = on or timezone.localdate()
+    lacking = Q()
+    for role in Enrolment.Role.values:
+        legacy = Enrolment.objects.in_service().filter(
+            community__program=program, role=role, before_screening=True
+        )
+        screened = Q(gate_passes=True)
+        for kind in REQUIRED_CONSENTS[role]:
+            screened &= Q(**{f"gate_{kind}": True})
+        rows = (
+            gate.annotate(
+                Person.objects.filter(pk__in=legacy.values("person_id")),
+                role=role,
+                program=program,
+                on=on,
+            )
+            .annotate(
+                has_records=Case(
+                    When(screened, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+            .filter(has_records=False)
+        )
+        lacking |= Q(pk__in=rows.values("pk"))
+    return Person.objects.filter(lacking).count()

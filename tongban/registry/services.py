@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,10 +25,18 @@ def person_create(
     started_on: date | None = None,
     cared_for: Person | None = None,
     relationship: str = "",
-    contact_agreed_on: date | None = None,
+    contact_signed_on: date | None = None,
+    contact_witness: str = "",
+    by=None,
 ) -> Person:
     """A new person always enters with a role, so that they belong to a community's scope
-    (and to its program)."""
+    (and to its program).
+
+    A caregiver may bring their signed agreement to be contacted for the evaluation: the
+    person, the link and the consent are saved together or not at all. A peer or consumer
+    is enrolled only through the gate, which a new person cannot pass: they come in as
+    candidates (tongban.screening.services.candidate_create_with_person).
+    """
     if role == "caregiver":
         if cared_for is None:
             raise ValidationError({"cared_for": _("Choose the person this caregiver looks after.")})
@@ -43,7 +51,9 @@ def person_create(
             caregiver=person,
             cared_for=cared_for,
             relationship=relationship,
-            contact_agreed_on=contact_agreed_on,
+            contact_signed_on=contact_signed_on,
+            contact_witness=contact_witness,
+            by=by,
         )
     else:
         enrolment_create(person=person, community=community, role=role, started_on=started_on)
@@ -170,8 +180,12 @@ def caregiver_link_create(
     cared_for: Person,
     relationship: str,
     started_on: date | None = None,
-    contact_agreed_on: date | None = None,
+    contact_signed_on: date | None = None,
+    contact_witness: str = "",
+    by=None,
 ) -> CaregiverLink:
+    """Link a caregiver to the person they look after; with `contact_signed_on`, also
+    record their signed agreement to be contacted for the evaluation (one transaction)."""
     if caregiver.pk == cared_for.pk:
         raise ValidationError({"cared_for": _("A person cannot be their own caregiver.")})
     if caregiver.program_id != cared_for.program_id:
@@ -180,14 +194,69 @@ def caregiver_link_create(
         raise ValidationError({"cared_for": _("This caregiver is already linked to this person.")})
     try:
         with transaction.atomic():
-            return CaregiverLink.objects.create(
+            link = CaregiverLink.objects.create(
                 caregiver=caregiver,
                 cared_for=cared_for,
                 relationship=relationship,
                 started_on=started_on,
-                contact_agreed_on=contact_agreed_on,
             )
     except IntegrityError as error:
         raise ValidationError(
             {"cared_for": _("This caregiver is already linked to this person.")}
         ) from error
+    if contact_signed_on is not None or contact_witness.strip():
+        caregiver_contact_record(
+            caregiver=caregiver, signed_on=contact_signed_on, witness=contact_witness, by=by
+        )
+    return link
+
+
+# The consent service's field names, as the caregiver forms call them.
+_CONTACT_FIELDS = {
+    "signed_on": "contact_signed_on",
+    "witness": "contact_witness",
+    "document": "contact_signed_on",
+    NON_FIELD_ERRORS: "contact_signed_on",
+}
+
+
+@transaction.atomic
+def caregiver_contact_record(
+    *, caregiver: Person, signed_on: date | None, witness: str, by
+) -> None:
+    """The caregiver's agreement to be contacted for the evaluation, recorded on the
+    program's caregiver_contact document in use on `signed_on` (the highest version in use
+    from that day or earlier). Errors name the caregiver forms' fields."""
+    from tongban.screening import services as screening_services
+    from tongban.screening.models import ConsentDocument, ConsentKind
+
+    if signed_on is None:
+        raise ValidationError({"contact_signed_on": _("Enter the date the agreement was signed.")})
+    documents = ConsentDocument.objects.filter(
+        program_id=caregiver.program_id, kind=ConsentKind.CAREGIVER_CONTACT
+    )
+    if not documents.exists():
+        # Every program has the paper's documents; one set up before consents existed
+        # gets them now (version 1, in use from the program's start).
+        screening_services.consent_documents_ensure(program=caregiver.program)
+    document = documents.filter(effective_from__lte=signed_on).order_by("-version").first()
+    if document is None:
+        first = documents.order_by("effective_from").first()
+        raise ValidationError(
+            {
+                "contact_signed_on": _(
+                    "No version of the agreement was in use on that day (the first is in use "
+                    "from %(date)s)."
+                )
+                % {"date": first.effective_from.isoformat() if first else "—"}
+            }
+        )
+    try:
+        screening_services.consent_record(
+            person=caregiver, document=document, signed_on=signed_on, witness=witness, by=by
+        )
+    except ValidationError as error:
+        errors: dict[str, list[str]] = {}
+        for name, messages in error.message_dict.items():
+            errors.setdefault(_CONTACT_FIELDS.get(name, name), []).extend(messages)
+        raise ValidationError(errors) from error

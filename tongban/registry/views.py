@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -17,7 +20,7 @@ from tongban.core.concurrency import EditConflict
 from tongban.core.forms import VoidForm
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.ids import parse_id
-from tongban.core.permissions import can_edit_registry, require
+from tongban.core.permissions import can_add_candidates, can_edit_registry, require
 from tongban.emergencies import selectors as emergency_selectors
 
 from . import selectors, services
@@ -29,7 +32,7 @@ from .forms import (
     PersonEditForm,
     StatusChangeForm,
 )
-from .models import Person
+from .models import Enrolment, EnrolmentStatusChange, Person
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
@@ -47,7 +50,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/person_list.html",
-        {"filters": filters, "page": page, "query": query.urlencode()},
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "can_add_candidates": can_add_candidates(request.user),
+        },
     )
 
 
@@ -67,13 +75,31 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _candidate_create_url(role: str = "", person: Person | None = None) -> str:
+    """The screening page where a peer or consumer comes in as a candidate."""
+    query: dict[str, object] = {}
+    if person is not None:
+        query["person"] = person.pk
+    if role:
+        query["role"] = role
+    url = reverse("screening:candidate_create")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
 @require(can_edit_registry)
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
-    # "Add a caregiver" on a person's page pre-fills the role and the person cared for.
-    initial = {}
-    if request.GET.get("role") in ("consumer", "peer", "caregiver"):
-        initial["role"] = request.GET["role"]
+    """A new caregiver. Peers and consumers come in as candidates: their old links here
+    (?role=peer|consumer, as the setup checklist has) lead to the candidate page."""
+    role = request.GET.get("role")
+    if (
+        request.method == "GET"
+        and role in Enrolment.Role.values
+        and can_add_candidates(request.user)
+    ):
+        return redirect(_candidate_create_url(role))
+    # "Add a caregiver" on a person's page pre-fills the person cared for.
+    initial = {"role": "caregiver"}
     cared_for = parse_id(request.GET.get("cared_for"))
     if cared_for is not None:  # anything but an id is ignored
         initial["cared_for"] = cared_for
@@ -82,19 +108,26 @@ def person_create(request: HttpRequest) -> HttpResponse:
         try:
             person = services.person_create(
                 fields=form.person_fields(),
-                role=form.cleaned_data["role"],
-                community=form.cleaned_data.get("community"),
-                started_on=form.cleaned_data.get("started_on"),
-                cared_for=form.cleaned_data.get("cared_for"),
-                relationship=form.cleaned_data.get("relationship", ""),
-                contact_agreed_on=form.cleaned_data.get("contact_agreed_on"),
+                role="caregiver",
+                cared_for=form.cleaned_data["cared_for"],
+                relationship=form.cleaned_data["relationship"],
+                by=request.user,
+                **form.contact_fields(),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": person.name})
             return redirect("registry:person_detail", pk=person.pk)
-    return render(request, "registry/person_form.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "registry/person_form.html",
+        {
+            "form": form,
+            "creating": True,
+            "can_add_candidates": can_add_candidates(request.user),
+        },
+    )
 
 
 @require(can_edit_registry)
@@ -127,23 +160,62 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/person_form.html", {"form": form, "person": person})
 
 
+def _gate_context(request: HttpRequest, person: Person, role: str, on) -> dict:
+    """After a refusal: what the gate finds missing and where to go on (the open
+    candidacy, or a link that starts one); empty when the gate was not the reason."""
+    if role not in Enrolment.Role.values or on is None:
+        return {}
+    refusal = selectors.gate_refusal(request.user, person, role=role, on=on)
+    if refusal is None:
+        return {}
+    if refusal["candidate"] is None and can_add_candidates(request.user):
+        refusal["start_url"] = _candidate_create_url(role, person)
+    return {"gate": refusal}
+
+
 @require(can_edit_registry)
 @require_http_methods(["GET", "POST"])
 def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enrol a person through the gate. A candidacy under way for the role in that
+    community is enrolled (so that it shows as enrolled); otherwise a plain enrolment,
+    which the gate lets through only with the person's assessment and consents."""
     person = selectors.person_get(request.user, pk)
     form = EnrolmentForm(request.POST or None, user=request.user)
+    gate_context: dict = {}
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        candidate = selectors.open_candidacy(
+            request.user, person, role=data["role"], community=data["community"]
+        )
         try:
-            services.enrolment_create(person=person, **form.cleaned_data)
+            if candidate is not None:
+                from tongban.screening import services as screening_services
+
+                screening_services.candidate_enrol(
+                    candidate=candidate, started_on=data["started_on"], by=request.user
+                )
+            else:
+                services.enrolment_create(person=person, **data)
         except ValidationError as error:
             apply_validation_error(form, error)
+            gate_context = _gate_context(request, person, data["role"], data["started_on"])
         else:
             messages.success(request, _("Enrolment added."))
             return redirect("registry:person_detail", pk=person.pk)
     return render(
         request,
         "registry/simple_form.html",
-        {"form": form, "person": person, "title": _("Enrol %(name)s") % {"name": person.name}},
+        {
+            "form": form,
+            "person": person,
+            "title": _("Enrol %(name)s") % {"name": person.name},
+            "intro": _(
+                "A person becomes an active peer or consumer only with an eligible assessment "
+                "(or a justified override) and the consents the role requires, signed on or "
+                "before the start date."
+            ),
+            **gate_context,
+        },
     )
 
 
@@ -151,10 +223,16 @@ def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def caregiver_link_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk)
-    form = CaregiverLinkForm(request.POST or None, user=request.user)
+    form = CaregiverLinkForm(
+        request.POST or None,
+        user=request.user,
+        contact_signed=selectors.caregiver_contact_signed(person),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.caregiver_link_create(caregiver=person, **form.cleaned_data)
+            services.caregiver_link_create(
+                caregiver=person, by=request.user, **form.link_fields(), **form.contact_fields()
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -174,13 +252,19 @@ def caregiver_link_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_edit_registry)
 @require_http_methods(["GET", "POST"])
 def enrolment_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """A status change; back to active goes through the gate like a new enrolment."""
     enrolment = selectors.enrolment_get(request.user, pk)
     form = StatusChangeForm(request.POST or None)
+    gate_context: dict = {}
     if request.method == "POST" and form.is_valid():
         try:
             services.enrolment_change_status(enrolment=enrolment, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
+            if form.cleaned_data["status"] == EnrolmentStatusChange.Status.ACTIVE:
+                gate_context = _gate_context(
+                    request, enrolment.person, enrolment.role, form.cleaned_data["effective_on"]
+                )
         else:
             messages.success(request, _("Status changed."))
             return redirect("registry:person_detail", pk=enrolment.person_id)
@@ -192,6 +276,7 @@ def enrolment_status(request: HttpRequest, pk: int) -> HttpResponse:
             "person": enrolment.person,
             "enrolment": enrolment,
             "title": _("Change status: %(enrolment)s") % {"enrolment": enrolment},
+            **gate_context,
         },
     )
 

@@ -1,29 +1,28 @@
-// "Add a person": show only the fields the chosen role needs, and mark them required.
-// Without JavaScript every field shows and the server still checks what the role needs.
+// The caregiver forms: the agreement to be contacted for the evaluation is optional, but a
+// date signed goes with a witness. Once either is typed, both are marked required.
+// Without JavaScript nothing is marked and the server still asks for the missing one.
 (function () {
   "use strict";
-  var role = document.getElementById("id_role");
-  if (!role) {
+  var signed = document.getElementById("id_contact_signed_on");
+  var witness = document.getElementById("id_contact_witness");
+  if (!signed || !witness) {
     return;
   }
-  var groups = { enrol: ["community", "started_on"], care: ["cared_for", "relationship"] };
-  // Shown for a caregiver but optional: not every caregiver agrees to be contacted.
-  var careOptional = ["contact_agreed_on"];
-  function toggle(names, show, required) {
-    names.forEach(function (name) {
-      var block = document.getElementById("field-" + name);
+  var blocks = ["contact_signed_on", "contact_witness"].map(function (name) {
+    return document.getElementById("field-" + name);
+  });
+  function update() {
+    var started = signed.value !== "" || witness.value.trim() !== "";
+    blocks.forEach(function (block) {
       if (block) {
-        block.hidden = !show;
-        block.classList.toggle("required", show && required);
+        block.classList.toggle("required", started);
       }
     });
+    signed.required = started;
+    witness.required = started;
   }
-  function update() {
-    var caregiver = role.value === "caregiver";
-    toggle(groups.enrol, !caregiver, true);
-    toggle(groups.care, caregiver, true);
-    toggle(careOptional, caregiver, false);
-  }
-  role.addEventListener("change", update);
+  signed.addEventListener("input", update);
+  signed.addEventListener("change", update);
+  witness.addEventListener("input", update);
   update();
 })();
