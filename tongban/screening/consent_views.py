@@ -51,7 +51,6 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(can_read_screening)
-@require_safe
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     document = selectors.document_get(user, pk)
@@ -106,7 +105,6 @@ def _printed_part(document: ConsentDocument, language: str) -> dict:
 
 
 @require(can_read_screening)
-@require_safe
 def document_print(request: HttpRequest, pk: int) -> HttpResponse:
     """An A4 page for signing: Chinese, with the English below, or one of them (?lang=)."""
     document = selectors.document_get(request.user, pk)
@@ -226,7 +224,6 @@ def consent_create(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @require(can_read_screening)
-@require_safe
 def consent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     consent = selectors.consent_get(user, pk)
