@@ -12,6 +12,8 @@ from tongban.evaluation import services
 from tongban.evaluation.models import Interview
 from tongban.evaluation.standard import ensure_standard_questions
 from tongban.registry import services as registry
+from tongban.screening import services as screening
+from tongban.screening.models import ConsentDocument
 
 from .conftest import assert_tappable, html_lang, login, path_of, shoot, url
 
@@ -22,11 +24,17 @@ def test_research_assistant_records_interviews(live_server, phone, users, commun
     ensure_standard_questions()  # a live-server test may follow one that flushed them
     peer_person = users["peer"].person
     caregiver = make_person("甲照料者")
-    registry.caregiver_link_create(
-        caregiver=caregiver,
-        cared_for=consumer_a,
-        relationship="parent",
-        contact_agreed_on=date(2014, 3, 1),
+    registry.caregiver_link_create(caregiver=caregiver, cared_for=consumer_a, relationship="parent")
+    # The caregiver agreed to be contacted for the evaluation (a consent record).
+    screening.consent_documents_ensure(program=community_a.program)
+    screening.consent_record(
+        person=caregiver,
+        document=ConsentDocument.objects.get(
+            program=community_a.program, kind="caregiver_contact", version=1
+        ),
+        signed_on=date(2014, 3, 1),
+        witness="王护士",
+        by=users["research"],
     )
     evaluation_round = services.evaluation_round_create(
         program=community_a.program,

@@ -10,6 +10,8 @@ from tongban.evaluation import services
 from tongban.evaluation.models import EvaluationRound
 from tongban.evaluation.standard import ensure_standard_questions
 from tongban.registry import services as registry
+from tongban.screening import services as screening
+from tongban.screening.models import Consent, ConsentDocument, ConsentKind
 
 ROUND_START = date(2014, 12, 1)
 ROUND_END = date(2014, 12, 31)
@@ -42,11 +44,23 @@ def change_status(person, status: str, on: date, reason: str = "x") -> None:
 
 
 def link_caregiver(caregiver, cared_for, agreed_on: date | None = date(2014, 3, 1)) -> None:
-    registry.caregiver_link_create(
-        caregiver=caregiver,
-        cared_for=cared_for,
-        relationship="parent",
-        contact_agreed_on=agreed_on,
+    """A caregiver of `cared_for`; with `agreed_on`, they signed the agreement to be
+    contacted (version 1 of the program's document) that day, unless they already had."""
+    registry.caregiver_link_create(caregiver=caregiver, cared_for=cared_for, relationship="parent")
+    if agreed_on is not None:
+        sign_contact_agreement(caregiver, agreed_on)
+
+
+def sign_contact_agreement(caregiver, on: date, *, version: int = 1):
+    screening.consent_documents_ensure(program=caregiver.program)
+    document = ConsentDocument.objects.get(
+        program=caregiver.program, kind=ConsentKind.CAREGIVER_CONTACT, version=version
+    )
+    held = Consent.objects.current().filter(person=caregiver, document=document)
+    if held.filter(withdrawn_on__isnull=True).exists():
+        return held.first()  # a caregiver of two patients agrees once
+    return screening.consent_record(
+        person=caregiver, document=document, signed_on=on, witness="王护士", by=None
     )
 
 

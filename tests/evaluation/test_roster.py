@@ -44,7 +44,11 @@ def people(users, community_a, community_b, peer_person_a):
     # A consumer who became a peer: interviewed once, as a peer.
     p["became_peer"] = make_person("转为同伴者", community=community_a)
     registry.enrolment_create(
-        person=p["became_peer"], community=community_a, role="peer", started_on=date(2014, 6, 1)
+        person=p["became_peer"],
+        community=community_a,
+        role="peer",
+        started_on=date(2014, 6, 1),
+        before_screening=True,  # a fixture of the roster, not of screening
     )
     # Caregivers: agreed, not agreed, agreed too late, of two patients, of someone not listed.
     p["carer"] = make_person("同意的照料者")

@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +27,8 @@ from tongban.registry.models import (
     Enrolment,
     Person,
 )
+from tongban.screening import gate
+from tongban.screening.models import Consent, ConsentDocument, ConsentKind
 
 from .models import Answer, EvaluationRound, Interview, InterviewAnswer, Question, Respondent
 
@@ -79,8 +91,9 @@ def expected(evaluation_round: EvaluationRound, user=None) -> list[Expected]:
     """Who the round is to interview, each with their current interview if there is one.
 
     The peers and consumers in service in the covered communities on the round's first day,
-    and their caregivers who had agreed to be contacted by its last day. A person enrolled
-    as both peer and consumer is interviewed as a peer. Three queries, whatever the size.
+    and their caregivers whose agreement to be contacted (a consent) was in force on its
+    last day. A person enrolled
+    as both peer and consumer is interviewed as a peer. Four queries, whatever the size.
     With `user`, only the communities the user may see.
     """
     communities = evaluation_round.communities.all()
@@ -104,12 +117,10 @@ def expected(evaluation_round: EvaluationRound, user=None) -> list[Expected]:
         entry = Expected(person=enrolment.person, respondent=role, community=enrolment.community)
         by_person[enrolment.person_id] = entry
         found[(enrolment.person_id, role)] = entry
+    agreed = _agreed_to_contact(evaluation_round.program, evaluation_round.ends_on)
     links = (
-        CaregiverLink.objects.filter(
-            cared_for_id__in=list(by_person),
-            contact_agreed_on__isnull=False,
-            contact_agreed_on__lte=evaluation_round.ends_on,
-        )
+        CaregiverLink.objects.filter(cared_for_id__in=list(by_person))
+        .filter(Exists(agreed.filter(person=OuterRef("caregiver_id"))))
         .select_related("caregiver")
         .order_by("caregiver__name", "pk")
     )
@@ -136,6 +147,36 @@ def expected(evaluation_round: EvaluationRound, user=None) -> list[Expected]:
     return sorted(
         found.values(),
         key=lambda e: (order[e.respondent], e.community.name, e.person.name, e.person.pk),
+    )
+
+
+def _agreed_to_contact(program, day: date) -> QuerySet[Consent]:
+    """Caregivers' agreements to be contacted in force on `day` (the round's last day):
+    signed by then and not withdrawn by then, on a version that still counts (the gate's
+    own rule for consents, screening.gate.valid_consents)."""
+    versions = gate.counting_versions(program, day)
+    return gate.valid_consents(program, ConsentKind.CAREGIVER_CONTACT, day, versions)
+
+
+def _agreed_by_round_end(caregiver_ref, ends_on_ref) -> Exists:
+    """`_agreed_to_contact` inside the rounds' counting query, where each round has its own
+    last day: the same rule written in SQL (a signature counts unless a later version
+    requiring re-consent has reached its date)."""
+    replaced = ConsentDocument.objects.filter(
+        program=OuterRef("document__program"),
+        kind=OuterRef("document__kind"),
+        version__gt=OuterRef("document__version"),
+        reconsent_required_from__lte=OuterRef(ends_on_ref),
+    )
+    return Exists(
+        Consent.objects.current()
+        .filter(
+            person=caregiver_ref,
+            document__kind=ConsentKind.CAREGIVER_CONTACT,
+            signed_on__lte=ends_on_ref,
+        )
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=ends_on_ref))
+        .filter(~Exists(replaced))
     )
 
 
@@ -176,8 +217,8 @@ def rounds_with_counts(user) -> QuerySet[EvaluationRound]:
     """The user's rounds, newest first, each with the counts of `expected` in one query.
 
     expected_people: peers and consumers in service at the start (a person once, in
-    whichever role); expected_caregivers: their caregivers who had agreed to be contacted
-    by the last day; expected, their sum; done and not_assessed: current interviews;
+    whichever role); expected_caregivers: their caregivers whose agreement to be contacted
+    was in force on the last day; expected, their sum; done and not_assessed: current interviews;
     pending, what is left. All within the user's
     communities, so the figures are those of the round's page.
     """
@@ -185,10 +226,8 @@ def rounds_with_counts(user) -> QuerySet[EvaluationRound]:
     visible = EvaluationRound.objects.visible_to(user).values("pk")
     enrolments = _in_service_of_round(communities, OuterRef)
     linked = _in_service_of_round(communities, lambda name: OuterRef(OuterRef(name)))
-    caregivers = CaregiverLink.objects.filter(
-        cared_for__in=linked.values("person_id"),
-        contact_agreed_on__isnull=False,
-        contact_agreed_on__lte=OuterRef("ends_on"),
+    caregivers = CaregiverLink.objects.filter(cared_for__in=linked.values("person_id")).filter(
+        _agreed_by_round_end(OuterRef("caregiver_id"), OuterRef(OuterRef("ends_on")))
     )
     interviews = Interview.objects.current().filter(round=OuterRef("pk"), community__in=communities)
     return (
