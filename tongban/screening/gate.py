@@ -168,14 +168,24 @@ def findings(person: Person, *, role: str, on: date) -> Person:
     return annotate(people, role=role, program=person.program, on=on).get()
 
 
-def missing(person: Person, *, role: str, on: date) -> list[str]:
-    """What `person` lacks to serve in `role` on `on`, in words (empty: the gate is open)."""
-    return missing_from(findings(person, role=role, on=on), role=role, on=on)
+def missing(person: Person, *, role: str, on: date, records_only: bool = False) -> list[str]:
+    """What `person` lacks to serve in `role` on `on`, in words (empty: the gate is open).
+
+    `records_only`: their own records, even while an enrolment before screening exempts
+    them (a candidacy that gives such a person their records)."""
+    row = findings(person, role=role, on=on)
+    if records_only:
+        row.gate_ok = bool(row.gate_passes) and all(
+            getattr(row, f"gate_{kind}") for kind in REQUIRED_CONSENTS[role]
+        )
+    return missing_from(row, role=role, on=on)
 
 
-def check(person: Person, *, role: str, on: date, field: str | None = None) -> None:
+def check(
+    person: Person, *, role: str, on: date, field: str | None = None, records_only: bool = False
+) -> None:
     """Raise ValidationError listing everything missing; nothing else happens."""
-    lacking = missing(person, role=role, on=on)
+    lacking = missing(person, role=role, on=on, records_only=records_only)
     if lacking:
         message = _(
             "%(name)s cannot become an active %(role)s on %(date)s. Missing: %(missing)s"

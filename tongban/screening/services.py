@@ -174,7 +174,11 @@ def candidate_errors(
     ).exclude(stage=Stage.SCREENED_OUT)
     if open_candidacy.exists():
         _add(errors, "role", _("This person is already a candidate for this role here."))
-    enrolled = Enrolment.objects.current().filter(person=person, community=community, role=role)
+    # Someone enrolled before screening was recorded may become a candidate in the same
+    # place and role: that is how their records are made (candidate_enrol then links it).
+    enrolled = Enrolment.objects.current().filter(
+        person=person, community=community, role=role, before_screening=False
+    )
     if enrolled.exists():
         _add(errors, "role", _("This person is already enrolled in this community in this role."))
     return errors
@@ -299,12 +303,34 @@ def candidate_enrol(*, candidate: Candidate, started_on: date, by) -> Enrolment:
         raise ValidationError({NON_FIELD_ERRORS: [_("This candidacy was closed.")]})
     if started_on > _today():
         raise ValidationError({"started_on": _("The date cannot be in the future.")})
-    enrolment = registry_services.enrolment_create(
-        person=candidate.person,
-        community=candidate.community,
-        role=candidate.role,
-        started_on=started_on,
+    legacy = (
+        Enrolment.objects.current()
+        .filter(
+            person=candidate.person,
+            community=candidate.community,
+            role=candidate.role,
+            before_screening=True,
+        )
+        .first()
     )
+    if legacy is not None:
+        # Enrolled before screening was recorded: their records now count from
+        # `started_on`; the enrolment, its start and its history stay as they are.
+        gate.check(
+            candidate.person,
+            role=candidate.role,
+            on=started_on,
+            field="started_on",
+            records_only=True,
+        )
+        enrolment = legacy
+    else:
+        enrolment = registry_services.enrolment_create(
+            person=candidate.person,
+            community=candidate.community,
+            role=candidate.role,
+            started_on=started_on,
+        )
     candidate.enrolment = enrolment
     candidate.save(update_fields=["enrolment"])
     candidate_refresh_stage(candidate)
