@@ -122,7 +122,9 @@ class NeedsInterviewForm(forms.Form):
         data = super().clean()
         community = self._community()
         if community is None:
-            return data  # its own error says what to choose; the rest is checked below
+            # Its own error says to choose one; the other rules are still checked, on an
+            # unsaved community of the person's program (every choice offered is one).
+            community = Community(program_id=self.person.program_id)
         errors = services.needs_interview_errors(
             person=self.person,
             community=community,
