@@ -419,11 +419,8 @@ class CaregiverLink(models.Model):
     )
     relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
     started_on = models.DateField(_("caring since"), null=True, blank=True)
-    # Caregivers agree to be contacted for the follow-up evaluation (MODEL.md, "Consent");
-    # only those who agreed are on an evaluation round's list.
-    contact_agreed_on = models.DateField(
-        _("agreed to be contacted for evaluation on"), null=True, blank=True
-    )
+    # A caregiver's agreement to be contacted for the follow-up evaluation is a consent
+    # record (screening.Consent of kind caregiver_contact), not a field here.
 
     history = HistoricalRecords()
 
