@@ -32,6 +32,8 @@ class _NoModelUnique:
 
 
 class ProgramForm(_NoModelUnique, forms.ModelForm):
+    setting_fields = services.PROGRAM_FIELDS
+
     class Meta:
         model = Program
         fields = list(services.PROGRAM_FIELDS)
@@ -47,11 +49,11 @@ class ProgramForm(_NoModelUnique, forms.ModelForm):
         self.fields["ended_on"].help_text = _("Leave empty while the program runs.")
 
     def program_fields(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in services.PROGRAM_FIELDS}
+        return {name: self.cleaned_data.get(name) for name in self.setting_fields}
 
     def clean(self):
         data = super().clean()
-        fields = {name: data[name] for name in services.PROGRAM_FIELDS if name in data}
+        fields = {name: data[name] for name in self.setting_fields if name in data}
         # clean() runs before the form writes onto its instance: it is still as stored.
         stored = self.instance if self.instance.pk else None
         if stored is not None and not fields.get("slug"):
@@ -61,7 +63,15 @@ class ProgramForm(_NoModelUnique, forms.ModelForm):
 
 
 class ProgramEditForm(ProgramForm):
+    """The settings page: the creation form's fields, and what matters once the program has
+    people (from when those enrolled before screening was recorded need their records)."""
+
     version = VersionField()
+    setting_fields = services.PROGRAM_EDIT_FIELDS
+
+    class Meta(ProgramForm.Meta):
+        fields = list(services.PROGRAM_EDIT_FIELDS)
+        widgets = {**ProgramForm.Meta.widgets, "screening_records_from": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -36,6 +36,8 @@ PROGRAM_FIELDS = (
     "submission_due_days",
     "escalation_hours",
 )
+# Settings that matter once a program has people: on its settings page, not at creation.
+PROGRAM_EDIT_FIELDS = (*PROGRAM_FIELDS, "screening_records_from")
 COMMUNITY_FIELDS = ("name", "name_en", "code", "started_on", "ended_on")
 VENUE_FIELDS = ("kind", "name", "name_en", "address")
 
@@ -81,6 +83,14 @@ def program_errors(fields: dict[str, Any], *, program: Program | None) -> Errors
     started, ended = fields.get("started_on"), fields.get("ended_on")
     if started and ended and ended <= started:
         _add(errors, "ended_on", _("The end date must be after the start date."))
+    records_from = fields.get("screening_records_from")
+    if started and records_from and records_from < started:
+        _add(
+            errors,
+            "screening_records_from",
+            _("The program starts on %(date)s: choose that day or a later one.")
+            % {"date": started.isoformat()},
+        )
     if program is not None:
         errors_for_renumbering(errors, program, fields)
     return errors

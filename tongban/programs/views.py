@@ -18,6 +18,7 @@ from tongban.core.concurrency import EditConflict
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.ids import id_or_404
 from tongban.core.permissions import can_set_up_programs, require
+from tongban.registry import selectors as registry_selectors
 from tongban.registry.models import Community, Program, Venue
 
 from . import selectors, services
@@ -66,6 +67,7 @@ def program_detail(request: HttpRequest) -> HttpResponse:
             "steps": steps,
             "setup_done": selectors.setup_done(steps),
             "history": selectors.program_history(program),
+            "without_records": registry_selectors.legacy_without_records(program),
         },
     )
 
@@ -114,7 +116,15 @@ def program_edit(request: HttpRequest) -> HttpResponse:
             scope.forget_program(request.user)
             messages.success(request, _("Changes saved."))
             return redirect("programs:program_detail")
-    return render(request, "programs/program_form.html", {"form": form, "program": program})
+    return render(
+        request,
+        "programs/program_form.html",
+        {
+            "form": form,
+            "program": program,
+            "without_records": registry_selectors.legacy_without_records(program),
+        },
+    )
 
 
 # Communities ----------------------------------------------------------------------------

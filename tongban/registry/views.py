@@ -183,7 +183,7 @@ def enrolment_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnrolmentForm(request.POST or None, user=request.user)
     gate_context: dict = {}
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)  # add_error() below takes fields out of cleaned_data
         candidate = selectors.open_candidacy(
             request.user, person, role=data["role"], community=data["community"]
         )
@@ -257,13 +257,14 @@ def enrolment_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatusChangeForm(request.POST or None)
     gate_context: dict = {}
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)  # add_error() below takes fields out of cleaned_data
         try:
-            services.enrolment_change_status(enrolment=enrolment, **form.cleaned_data)
+            services.enrolment_change_status(enrolment=enrolment, **data)
         except ValidationError as error:
             apply_validation_error(form, error)
-            if form.cleaned_data["status"] == EnrolmentStatusChange.Status.ACTIVE:
+            if data["status"] == EnrolmentStatusChange.Status.ACTIVE:
                 gate_context = _gate_context(
-                    request, enrolment.person, enrolment.role, form.cleaned_data["effective_on"]
+                    request, enrolment.person, enrolment.role, data["effective_on"]
                 )
         else:
             messages.success(request, _("Status changed."))
