@@ -274,8 +274,12 @@ def test_actions_by_role(client_for, users, community_a):
     enrol = f"{detail(candidate)}enrol/"
     psychiatrist = client_for(users["psychiatrist"]).get(detail(candidate)).content.decode()
     assert assess in psychiatrist
-    manager = client_for(users["manager"]).get(detail(candidate)).content.decode()
-    assert assess not in manager and enrol in manager
+    manager = client_for(users["manager"])
+    body = manager.get(detail(candidate)).content.decode()
+    assert assess not in body
+    assert enrol not in body  # offered once the candidate is found eligible
+    screen(candidate, psychiatrist=users["psychiatrist"])
+    assert enrol in manager.get(detail(candidate)).content.decode()
 
 
 # --- Enrolment through the gate --------------------------------------------------------------

@@ -47,6 +47,7 @@ from .candidate_forms import (
 from .models import AssessmentResult, Candidate, Stage
 
 Role = Enrolment.Role
+ENROLLABLE = (Stage.ELIGIBLE, Stage.CONSENTED)
 
 
 # --- Candidates ------------------------------------------------------------------------------
@@ -147,7 +148,10 @@ def _detail_context(request: HttpRequest, candidate: Candidate, **forms) -> dict
         "can_enrol": can_enrol,
         "can_close": can_add_candidates(user) and open_,
         "can_add": can_add_candidates(user),
-        "enrol_form": forms.get("enrol_form") or (EnrolForm() if can_enrol else None),
+        # Offered once the candidate passed the assessment; the gate then names anything
+        # still missing (the consents) beside the date.
+        "enrol_form": forms.get("enrol_form")
+        or (EnrolForm() if can_enrol and candidate.stage in ENROLLABLE else None),
         "Stage": Stage,
         "Result": AssessmentResult,
     }
