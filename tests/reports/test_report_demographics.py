@@ -40,13 +40,17 @@ def table_2(program, community_a, community_b):
                      date_of_birth=date(1970, 1, 15), education="undergraduate",
                      marital_status="divorced", working_status="not_working",
                      diagnosis="schizophrenia", started_on=date(2013, 9, 1))  # fmt: skip
-    services.enrolment_create(person=p3, community=b, role="peer", started_on=date(2015, 8, 1))
+    services.enrolment_create(
+        person=p3, community=b, role="peer", started_on=date(2015, 8, 1), before_screening=True
+    )
     # A peer who gave up the role and stayed a consumer: counted as a consumer.
     p4 = make_person("P4", community=a, role="peer", sex="female",
                      date_of_birth=date(1960, 12, 31), education="senior_high",
                      marital_status="widowed", working_status="not_working",
                      diagnosis="bipolar")  # fmt: skip
-    services.enrolment_create(person=p4, community=a, role="consumer", started_on=date(2014, 5, 1))
+    services.enrolment_create(
+        person=p4, community=a, role="consumer", started_on=date(2014, 5, 1), before_screening=True
+    )
     change(p4, a, "peer", "withdrawn", date(2016, 1, 1))
     make_person("C1", community=a, sex="female", date_of_birth=date(1968, 2, 29),
                 education="postgraduate", marital_status="single",
@@ -56,7 +60,9 @@ def table_2(program, community_a, community_b):
     c3 = make_person("C3", community=a, sex="female", date_of_birth=date(1985, 3, 3),
                      education="primary", marital_status="married",
                      working_status="part_time", diagnosis="schizophrenia")  # fmt: skip
-    services.enrolment_create(person=c3, community=b, role="consumer", started_on=date(2015, 9, 1))
+    services.enrolment_create(
+        person=c3, community=b, role="consumer", started_on=date(2015, 9, 1), before_screening=True
+    )
     # Not in service on 30 June 2016: withdrawn that day, enrolled after, voided.
     c4 = make_person("C4", community=a)
     change(c4, a, "consumer", "withdrawn", END)

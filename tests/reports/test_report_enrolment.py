@@ -31,11 +31,15 @@ def table_1(program, community_a, community_b):
     manager = make_user("m", Role.PROJECT_MANAGER)
     a, b = community_a, community_b
     p1 = make_person("p1", community=a, started_on=date(2013, 8, 1))
-    services.enrolment_create(person=p1, community=b, role="consumer", started_on=date(2014, 2, 1))
+    services.enrolment_create(
+        person=p1, community=b, role="consumer", started_on=date(2014, 2, 1), before_screening=True
+    )
     make_person("p2", community=a, started_on=date(2013, 12, 31))  # the year's last day
     p3 = make_person("p3", community=a, started_on=date(2014, 1, 1))
     # p3 became a peer too: counted in both tables.
-    services.enrolment_create(person=p3, community=a, role="peer", started_on=date(2014, 6, 1))
+    services.enrolment_create(
+        person=p3, community=a, role="peer", started_on=date(2014, 6, 1), before_screening=True
+    )
     p4 = make_person("p4", community=a, started_on=date(2013, 9, 1))
     status(p4, "withdrawn", date(2014, 12, 31))  # withdrawn on the counting day
     p5 = make_person("p5", community=a, started_on=date(2013, 9, 1))
