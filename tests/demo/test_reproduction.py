@@ -20,6 +20,10 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
+# The tests read only the report, but pytest-django sets up the test database only for a
+# session with a test that asks for it: run alone, this module would find no tables.
+pytestmark = pytest.mark.django_db
+
 MINUS = "\u2212"
 MOMENT = datetime(2026, 3, 16, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
