@@ -111,6 +111,7 @@ def test_raising_the_upper_age_keeps_past_results(manager, client_for, users, co
     assert "criteria for consumer, version 2" in body
 
     # The list: version 2 in force, version 1 earlier, with who, when and why.
+    manager = client_for(users["manager"])  # the test client signs in as the manager again
     body = manager.get(LIST).content.decode()
     assert "Aged 18 to 65 on the assessment date" in body
     assert note in body

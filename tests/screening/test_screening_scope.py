@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import make_user
 from tongban.accounts.models import Role
 from tongban.screening import services
-from tongban.screening.models import Criteria
+from tongban.screening.models import Assessment, Criteria
 
 from .conftest import new_candidate, screen
 from .test_assessment_pages import form_data
@@ -114,3 +114,43 @@ def test_a_candidate_of_another_program_is_404_for_the_psychiatrist(
     assert client.get(f"/screening/candidates/{candidate.pk}/").status_code == 404
     assert client.get(f"/screening/candidates/{candidate.pk}/assess/").status_code == 404
     assert "乙项目候选人" not in client.get("/screening/candidates/").content.decode()
+
+
+ODD = ["²", "٣", "9" * 20, "-1", "1e5"]
+
+
+def test_odd_input_is_a_form_error_never_a_500(client_for, users, community_a, screened):
+    """Every field of the psychiatrist's and the manager's forms, with values that are not
+    what a page sends: the form says so, nothing is written."""
+    candidate, assessment = screened
+    from django.test import Client
+
+    client = client_for(users["psychiatrist"])
+    client.raise_request_exception = False
+    manager = Client(raise_request_exception=False)  # a second browser
+    manager.force_login(users["manager"])
+    pages = [
+        (client, f"/screening/candidates/{candidate.pk}/assess/", ["form"]),
+        (client, f"/screening/assessments/{assessment.pk}/edit/", ["form"]),
+        (client, "/screening/candidates/new/", ["form", "person_form"]),
+        (client, f"/screening/candidates/{candidate.pk}/close/", ["form"]),
+        (manager, "/screening/criteria/peer/edit/", ["form"]),
+    ]
+    for who, url, names in pages:
+        page = who.get(url)
+        assert page.status_code == 200, (url, page.status_code)
+        fields = {name for key in names for name in page.context[key].fields}
+        for value in ODD:
+            response = who.post(url, dict.fromkeys(fields, value))
+            assert response.status_code == 200, f"{url} {value!r}: {response.status_code}"
+    for value in ODD:
+        url = f"/screening/candidates/{candidate.pk}/enrol/"
+        assert client.post(url, {"started_on": value}).status_code == 200
+        query = dict.fromkeys(["q", "stage", "role", "community", "page"], value)
+        assert client.get("/screening/candidates/", query).status_code == 200
+    assert not Criteria.objects.filter(version__gt=1).exists()
+    assessment.refresh_from_db()
+    assert assessment.stable_months == 12
+    candidate.refresh_from_db()
+    assert candidate.closed_on is None and candidate.enrolment is None
+    assert Assessment.objects.count() == 1

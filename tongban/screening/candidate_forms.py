@@ -615,7 +615,8 @@ class CriteriaForm(forms.Form):
     def criteria_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         fields = {name: data[name] for name in services.CRITERIA_FIELDS if name != "extra"}
-        fields["diagnoses"] = list(data["diagnoses"])
+        # In the choices' order, so that the same set reads as "nothing changed".
+        fields["diagnoses"] = [d for d in Diagnosis.values if d in data["diagnoses"]]
         fields["preferred_qualities"] = data["preferred_qualities"].strip()
         fields["preferred_qualities_en"] = data["preferred_qualities_en"].strip()
         fields["extra"] = self.extra
