@@ -344,6 +344,7 @@ def _kind_status(
     if withdrawn:
         found.consent = max(withdrawn, key=lambda c: (c.withdrawn_on, c.pk))
         found.status = Status.WITHDRAWN
+        found.must_sign = using  # should they come back
         return found
     found.must_sign = using
     return found

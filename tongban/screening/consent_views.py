@@ -192,12 +192,17 @@ def consent_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = selectors.person_get(user, person_pk)
     panel = selectors.panel(user, person)
     required = [k.kind for k in panel.kinds if k.required]
+    # The document chosen at first: the kind the panel's link names, else the first of
+    # the person's kinds not signed; its version in use.
     wanted = request.GET.get("kind", "")
-    default = None
-    for status in panel.kinds:
-        if status.kind == wanted or (not wanted and status.status != selectors.Status.SIGNED):
-            default = status.must_sign
-            break
+    kinds = [k for k in panel.kinds if k.kind == wanted] or [
+        k for k in panel.kinds if k.status != selectors.Status.SIGNED
+    ]
+    default = kinds[0].must_sign if kinds else None
+    if wanted in ConsentKind.values and not any(k.kind == wanted for k in panel.kinds):
+        default = selectors.in_use(
+            list(person.program.consent_documents.filter(kind=wanted)), timezone.localdate()
+        )
     form = ConsentForm(request.POST or None, person=person, required=required, default=default)
     back = _back(request, _person_url(person.pk))
     if request.method == "POST" and form.is_valid():
