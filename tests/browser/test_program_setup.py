@@ -1,6 +1,6 @@
 """A new project manager sets up a program on a phone, in Chinese, from nothing: the
-program, two communities and a venue, a peer's record and account; the peer then plans
-the first session."""
+program, two communities and a venue, a peer (a candidate, screened, enrolled through the
+gate) and their account; the peer then plans the first session."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tongban.accounts.models import User
+from tests.conftest import make_user
+from tests.screening.conftest import PASSING, consent_all
+from tongban.accounts.models import Role, User
 from tongban.activities.models import ActivityPlan
 from tongban.registry.models import Community, Person, Program
+from tongban.screening import services as screening_services
 
 from .conftest import assert_tappable, html_lang, login, path_of, shoot, url
 
@@ -32,6 +35,10 @@ def keep(page, name: str) -> None:
     if NOTES_SHOTS.parent.is_dir():
         NOTES_SHOTS.mkdir(exist_ok=True)
         shutil.copy(target, NOTES_SHOTS / target.name)
+
+
+def manager_of(program) -> User:
+    return User.objects.get(username="liu.pm", programs=program)
 
 
 def submit(page) -> None:
@@ -110,16 +117,42 @@ def test_a_new_manager_sets_up_a_program_and_a_peer_plans_the_first_session(
     assert phone.locator(f"#venue-{venue.pk}").is_visible()
     keep(phone, "05-community-with-venue")
 
-    # The peer's record (registry) and account (accounts), on the existing pages.
+    # The peer comes in as a candidate: the checklist's "add a peer" leads to the candidate
+    # page. A community doctor recommends peers and the psychiatrist screens them; their
+    # accounts are made on the accounts pages (tested elsewhere), here as fixtures.
+    doctor = make_user("sun.doctor", Role.COMMUNITY_DOCTOR, [first])
+    psychiatrist = make_user("qian.psychiatrist", Role.PSYCHIATRIST, programs=[program])
     phone.goto(url(live_server, "/people/new/?role=peer"))
+    assert path_of(phone) == "/screening/candidates/new/?role=peer"
     phone.fill("input[name=name]", "赵同伴")
     phone.select_option("select[name=sex]", "female")
-    phone.select_option("select[name=role]", "peer")
+    phone.fill("input[name=date_of_birth]", "1980-05-01")
+    assert phone.is_checked("input[name=role][value=peer]")
     phone.select_option("select[name=community]", str(first.pk))
-    phone.fill("input[name=started_on]", start.isoformat())
+    phone.check("input[name=source][value=doctor]")
+    phone.select_option("select[name=recommended_by]", str(doctor.pk))
     submit(phone)
     peer = Person.objects.get(name="赵同伴")
     assert peer.program == program
+    candidate = peer.candidacies.get()
+    # The psychiatrist's assessment and the signed informed consent (their own pages are
+    # tested in tests/browser/test_screening_flow.py).
+    screening_services.assessment_record(
+        candidate=candidate,
+        by=psychiatrist,
+        assessed_on=today,
+        fields={**PASSING, "diagnosis": "bipolar"},
+    )
+    consent_all(peer, "peer", by=manager_of(program), on=today)
+    # The manager enrols the screened candidate from the person's page, through the gate.
+    phone.goto(url(live_server, f"/people/{peer.pk}/enrol/"))
+    phone.select_option("select[name=community]", str(first.pk))
+    phone.select_option("select[name=role]", "peer")
+    phone.fill("input[name=started_on]", today.isoformat())
+    submit(phone)
+    assert path_of(phone) == f"/people/{peer.pk}/"
+    candidate.refresh_from_db()
+    assert candidate.stage == "enrolled" and candidate.enrolment.community == first
     phone.goto(url(live_server, "/accounts/new/?kind=peer"))
     phone.select_option("select[name=person]", str(peer.pk))
     phone.fill("input[name=username]", "zhao.peer")
