@@ -339,3 +339,43 @@ def test_every_change_is_in_the_history(research, users, consumer_a, community_a
     assert "+ knowledge of mental disorders" in history
     assert "− entertainment" in history
     assert "重复录入" in history
+
+
+# --- For the person's page -------------------------------------------------------------------
+
+
+def test_the_person_panel_links_the_interviews_and_the_form(users, consumer_a, community_a):
+    from django.template.loader import render_to_string
+
+    from tongban.core.permissions import can_record_needs
+    from tongban.screening import needs_selectors
+
+    def panel(user) -> str:
+        return render_to_string(
+            "screening/needs_person_panel.html",
+            {
+                "person": consumer_a,
+                "needs_interviews": needs_selectors.person_interviews(user, consumer_a),
+                "can_record_needs": can_record_needs(user),
+            },
+        )
+
+    research = users["research"]
+    assert create_url(consumer_a) in panel(research)
+    interview = record(consumer_a, community_a, research)
+    shown = panel(research)
+    assert reverse("screening:needs_detail", args=[interview.pk]) in shown
+    assert DAY.isoformat() in shown
+    # Staff who only read see the interview, not the form; peers see nothing of it.
+    assert create_url(consumer_a) not in panel(users["doctor"])
+    assert reverse("screening:needs_detail", args=[interview.pk]) in panel(users["doctor"])
+    assert reverse("screening:needs_detail", args=[interview.pk]) not in panel(users["peer"])
+
+
+def test_the_form_says_when_the_person_was_interviewed_already(
+    research, users, consumer_a, community_a
+):
+    interview = record(consumer_a, community_a, users["research"])
+    page = research.get(create_url(consumer_a)).content.decode()
+    assert "Already interviewed:" in page
+    assert reverse("screening:needs_detail", args=[interview.pk]) in page
