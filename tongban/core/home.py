@@ -18,12 +18,18 @@ from tongban.activities import selectors as activities
 from tongban.activities.models import ActivityPlan
 from tongban.activities.selectors import SessionStatus
 from tongban.core import scope
-from tongban.core.permissions import can_back_enter, can_record_sessions
+from tongban.core.permissions import (
+    can_add_candidates,
+    can_back_enter,
+    can_read_screening,
+    can_record_sessions,
+)
 from tongban.emergencies import selectors as emergencies
 from tongban.emergencies.models import Status as EventStatus
 from tongban.programs.selectors import setup_checklist, setup_done
 from tongban.registry import selectors as registry
 from tongban.registry.models import Enrolment, EnrolmentStatusChange
+from tongban.screening import selectors as screening
 from tongban.submissions import cycles
 from tongban.submissions import selectors as submissions
 from tongban.submissions.cycles import Cycle, State
@@ -34,6 +40,14 @@ SHOWN = 5
 MIN_ACTIVE_PEERS = 2
 # Overdue cycles linked one by one per community on the manager's page.
 OVERDUE_SHOWN = 3
+# Roles with screening work: the psychiatrist assesses; doctors recommend and witness
+# consents, research assistants record them, the manager oversees.
+SCREENING_ROLES = {
+    Role.PSYCHIATRIST,
+    Role.COMMUNITY_DOCTOR,
+    Role.RESEARCH_ASSISTANT,
+    Role.PROJECT_MANAGER,
+}
 
 
 @dataclass
@@ -227,6 +241,9 @@ def home_context(user) -> dict:
             context["setup_steps"] = steps
     if user.role == Role.PSYCHIATRIST:
         context.update(program_figures(user, today))
+    if can_read_screening(user) and user.role in SCREENING_ROLES:
+        context.update(screening.screening_work(user, shown=SHOWN))
+    context["can_add_candidates"] = can_add_candidates(user)
     if can_back_enter(user) and user.role == Role.RESEARCH_ASSISTANT:
         context["can_back_enter"] = True
         context["latest_entries"] = latest_entries(user)

@@ -20,8 +20,14 @@ from tongban.core.concurrency import EditConflict
 from tongban.core.forms import VoidForm
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.ids import parse_id
-from tongban.core.permissions import can_add_candidates, can_edit_registry, require
+from tongban.core.permissions import (
+    can_add_candidates,
+    can_edit_registry,
+    can_record_needs,
+    require,
+)
 from tongban.emergencies import selectors as emergency_selectors
+from tongban.screening import needs_selectors
 
 from . import selectors, services
 from .forms import (
@@ -71,6 +77,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "links": selectors.person_caregiver_links(request.user, person),
             "history": selectors.person_history(request.user, person),
             "can_edit": can_edit_registry(request.user),
+            # Pre-service interviews: staff only (the template shows them to staff).
+            "needs_interviews": needs_selectors.person_interviews(request.user, person),
+            "can_record_needs": can_record_needs(request.user),
         },
     )
 

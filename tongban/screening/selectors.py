@@ -291,3 +291,25 @@ def criteria_in_words(criteria: Criteria) -> list[str]:
         label = bilingual(extra.get("label", ""), extra.get("label_en", ""))
         rules.append(_("%(criterion)s: yes") % {"criterion": label})
     return rules
+
+
+# Stages still moving, in the order the work is done.
+OPEN_STAGES = (Stage.RECOMMENDED, Stage.ASSESSED, Stage.ELIGIBLE, Stage.CONSENTED)
+# Whose turn each open stage is: the psychiatrist assesses (or completes an assessment);
+# the others collect signatures and enrol.
+PSYCHIATRIST_STAGES = (Stage.RECOMMENDED, Stage.ASSESSED)
+
+
+def screening_work(user, *, shown: int) -> dict:
+    """The home page's screening block: the oldest open candidacies whose turn it is for
+    this user's role, and how many there are (two queries whatever the rows)."""
+    from tongban.accounts.models import Role
+
+    stages = PSYCHIATRIST_STAGES if user.role == Role.PSYCHIATRIST else OPEN_STAGES
+    waiting = candidates(user).filter(stage__in=stages)
+    return {
+        "screening_waiting": list(
+            waiting.select_related("person", "community").order_by("recommended_on", "pk")[:shown]
+        ),
+        "screening_waiting_total": waiting.count(),
+    }
