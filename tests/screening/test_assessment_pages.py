@@ -132,7 +132,8 @@ def test_a_failed_criterion_screens_out_with_the_reason(psychiatrist, users, com
     assert assessment.result == AssessmentResult.NOT_ELIGIBLE
     candidate.refresh_from_db()
     assert candidate.stage == Stage.SCREENED_OUT
-    assert "PSP 45, below the required 51" in candidate.screened_out_reason
+    # Stored in the program's language.
+    assert "PSP 45 分，低于要求的 51 分" in candidate.screened_out_reason
     body = psychiatrist.get(f"/screening/candidates/{candidate.pk}/").content.decode()
     assert body.count("verdict-fail") == 2
     assert "drug or alcohol abuse" in body

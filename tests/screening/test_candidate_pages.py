@@ -91,7 +91,7 @@ def test_each_row_shows_the_stage_the_reason_and_the_latest_result(client_for, u
     old.refresh_from_db()
     assert old.stage == Stage.SCREENED_OUT
     assert old.screened_out_reason in body
-    assert "64 years old, above the upper limit of 60" in old.screened_out_reason
+    assert "64 岁，超过 60 岁上限" in old.screened_out_reason
     assert f'href="/screening/candidates/{fine.pk}/"' in body
     assert "2014-01-10" in body
     assert "result-eligible" in body and "result-not_eligible" in body

@@ -98,7 +98,7 @@ def test_every_error_of_a_new_version_in_one_round(client_for, users, documents)
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) == {"title", "effective_from", "reconsent_required_from", "note"}
-    assert "Give the title." in errors["title"]
+    assert "请填写标题。" in errors["title"]  # "Give the title." (zh-hans, the default)
     assert ConsentDocument.objects.filter(kind="informed_consent").count() == 1
     body = response.content.decode()
     assert 'id="error-summary"' in body
@@ -113,7 +113,8 @@ def test_a_version_made_meanwhile_is_not_overwritten(client_for, users, document
     )
     response = client.post("/screening/documents/informed_consent/new/", opened)
     assert response.status_code == 200
-    assert "Someone saved version 2" in response.content.decode()
+    # "Someone saved version 2 of this document after you opened the form."
+    assert "有人保存了本文件第 2 版" in response.content.decode()
     assert ConsentDocument.objects.filter(kind="informed_consent").count() == 2
 
 

@@ -16,7 +16,7 @@ def test_a_candidate_through_the_gate(users, community_a, documents):
         services.candidate_enrol(
             candidate=candidate, started_on=date(2014, 2, 1), by=users["manager"]
         )
-    assert "eligibility assessment" in str(error.value)
+    assert "入组评估" in str(error.value)
     assessment = screen(candidate, psychiatrist=users["psychiatrist"])
     assert assessment.result == AssessmentResult.ELIGIBLE
     candidate.refresh_from_db()
@@ -38,4 +38,4 @@ def test_age_61_screens_out(users, community_a, documents):
     assert assessment.result == AssessmentResult.NOT_ELIGIBLE
     candidate.refresh_from_db()
     assert candidate.stage == Stage.SCREENED_OUT
-    assert "62 years old, above the upper limit of 60" in candidate.screened_out_reason
+    assert "62 岁，超过 60 岁上限" in candidate.screened_out_reason

@@ -90,7 +90,7 @@ def test_a_date_passed_is_marked_and_the_gate_refuses(client_for, users, communi
     # The gate: the old signature counts the day before, not from the date on.
     assert gate.missing(person, role="consumer", on=date(2015, 2, 28)) == []
     lacking = gate.missing(person, role="consumer", on=date(2015, 3, 1))
-    assert len(lacking) == 1 and "informed consent" in lacking[0].lower()
+    assert len(lacking) == 1 and "知情同意书" in lacking[0]
     # Signing the new version opens it again.
     second = program.consent_documents.get(kind="informed_consent", version=2)
     sign(person, second, users, date(2015, 3, 10))

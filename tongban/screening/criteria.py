@@ -74,7 +74,7 @@ def judge(criteria: Criteria, findings: dict) -> Judgement:
     out: list[Finding] = []
 
     diagnosis = findings.get("diagnosis") or ""
-    accepted = ", ".join(_diagnosis_label(d) for d in criteria.diagnoses)
+    accepted = _(", ").join(_diagnosis_label(d) for d in criteria.diagnoses)
     label = _("diagnosis")
     if not diagnosis:
         out.append(Finding("diagnosis", label, None, _("no diagnosis from the medical record yet")))

@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tongban.activities.models import Category
@@ -256,7 +257,10 @@ def candidate_refresh_stage(candidate: Candidate) -> Candidate:
         stage, reason = Stage.ASSESSED, ""
     elif not latest.passes:
         stage = Stage.SCREENED_OUT
-        reason = judging.judge_assessment(latest).failed_in_words()
+        # Stored text: in the installation's language (Chinese), like other program data,
+        # whoever's page triggered the save.
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = judging.judge_assessment(latest).failed_in_words()
     else:
         row = gate.findings(candidate.person, role=candidate.role, on=_today())
         signed = all(getattr(row, f"gate_{kind}") for kind in REQUIRED_CONSENTS[candidate.role])
