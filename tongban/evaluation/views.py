@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods
 
 from tongban.core import scope
 from tongban.core.concurrency import EditConflict
-from tongban.core.forms import VoidForm
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.permissions import can_read_evaluations, can_run_evaluations, require
+from tongban.core.voiding import void_page
 from tongban.registry.models import Person
 
 from . import selectors, services
@@ -264,29 +264,21 @@ def interview_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def interview_void(request: HttpRequest, pk: int) -> HttpResponse:
     interview = selectors.interview_get(request.user, pk)
-    if interview.is_voided:
-        messages.info(request, _("This interview has already been voided."))
-        return redirect("evaluation:interview_detail", pk=interview.pk)
-    form = VoidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.interview_void(
-                interview=interview, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                messages.info(request, " ".join(error.messages))
-                return redirect("evaluation:interview_detail", pk=interview.pk)
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The interview was voided; it stays in the history. %(name)s is to be "
-                    "interviewed again."
-                )
-                % {"name": interview.person.name},
-            )
-            anchor = _entry_anchor(interview.person_id, interview.respondent)
-            return redirect(_round_url(interview.round, anchor))
-    return render(request, "evaluation/void_form.html", {"form": form, "interview": interview})
+    anchor = _entry_anchor(interview.person_id, interview.respondent)
+    return void_page(
+        request,
+        record=interview,
+        void=lambda reason: services.interview_void(
+            interview=interview, by=request.user, reason=reason
+        ),
+        detail_url=reverse("evaluation:interview_detail", args=[interview.pk]),
+        done_url=_round_url(interview.round, anchor),
+        template="evaluation/void_form.html",
+        context={"interview": interview},
+        already=_("This interview has already been voided."),
+        done=_(
+            "The interview was voided; it stays in the history. %(name)s is to be "
+            "interviewed again."
+        )
+        % {"name": interview.person.name},
+    )

@@ -14,12 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tongban.core import scope
 from tongban.core.concurrency import EditConflict
-from tongban.core.forms import VoidForm
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.ids import id_or_404
 from tongban.core.permissions import (
@@ -30,6 +30,7 @@ from tongban.core.permissions import (
     can_read_screening,
     require,
 )
+from tongban.core.voiding import void_page
 from tongban.registry.models import Enrolment, Person
 
 from . import selectors, services
@@ -341,27 +342,18 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_void(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get(request.user, pk)
     _psychiatrist_only(request.user)
-    if assessment.is_voided:
-        messages.info(request, _("This assessment has already been voided."))
-        return redirect("screening:assessment_detail", pk=assessment.pk)
-    form = VoidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assessment_void(
-                assessment=assessment, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                messages.info(request, " ".join(error.messages))
-                return redirect("screening:assessment_detail", pk=assessment.pk)
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request, _("The assessment was voided; it stays in the candidate's history.")
-            )
-            return redirect("screening:candidate_detail", pk=assessment.candidate_id)
-    return render(
-        request, "screening/assessment_void.html", {"form": form, "assessment": assessment}
+    return void_page(
+        request,
+        record=assessment,
+        void=lambda reason: services.assessment_void(
+            assessment=assessment, by=request.user, reason=reason
+        ),
+        detail_url=reverse("screening:assessment_detail", args=[assessment.pk]),
+        done_url=reverse("screening:candidate_detail", args=[assessment.candidate_id]),
+        template="screening/assessment_void.html",
+        context={"assessment": assessment},
+        already=_("This assessment has already been voided."),
+        done=_("The assessment was voided; it stays in the candidate's history."),
     )
 
 

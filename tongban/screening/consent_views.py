@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tongban.core import scope
-from tongban.core.forms import VoidForm
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.permissions import (
     can_edit_criteria,
@@ -26,6 +25,7 @@ from tongban.core.permissions import (
     can_record_consents,
     require,
 )
+from tongban.core.voiding import void_page
 from tongban.registry.models import Enrolment
 
 from . import consent_selectors as selectors
@@ -317,27 +317,16 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_void(request: HttpRequest, pk: int) -> HttpResponse:
     consent = selectors.consent_get(request.user, pk)
-    if consent.is_voided:
-        messages.info(request, _("This consent has already been voided."))
-        return redirect("screening:consent_detail", pk=consent.pk)
-    form = VoidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_void(
-                consent=consent, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                messages.info(request, " ".join(error.messages))
-                return redirect("screening:consent_detail", pk=consent.pk)
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("The consent record was voided; it stays in the history and no longer counts."),
-            )
-            return redirect("screening:consent_detail", pk=consent.pk)
-    return render(request, "screening/consent_void.html", {"form": form, "consent": consent})
+    return void_page(
+        request,
+        record=consent,
+        void=lambda reason: services.consent_void(consent=consent, by=request.user, reason=reason),
+        detail_url=reverse("screening:consent_detail", args=[consent.pk]),
+        template="screening/consent_void.html",
+        context={"consent": consent},
+        already=_("This consent has already been voided."),
+        done=_("The consent record was voided; it stays in the history and no longer counts."),
+    )
 
 
 # Re-consent --------------------------------------------------------------------------------

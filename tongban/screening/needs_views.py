@@ -14,13 +14,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tongban.core.concurrency import EditConflict
-from tongban.core.forms import VoidForm
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.permissions import can_read_screening, can_record_needs, require
+from tongban.core.voiding import void_page
 
 from . import needs_selectors as selectors
 from . import services
@@ -124,27 +125,18 @@ def needs_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def needs_void(request: HttpRequest, pk: int) -> HttpResponse:
     interview = selectors.interview_get(request.user, pk)
-    if interview.is_voided:
-        messages.info(request, _("This interview has already been voided."))
-        return redirect("screening:needs_detail", pk=interview.pk)
-    form = VoidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.needs_interview_void(
-                interview=interview, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                messages.info(request, " ".join(error.messages))
-                return redirect("screening:needs_detail", pk=interview.pk)
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("The interview was voided; it stays in the history and is no longer counted."),
-            )
-            return redirect("screening:needs_detail", pk=interview.pk)
-    return render(request, "screening/needs_void.html", {"form": form, "interview": interview})
+    return void_page(
+        request,
+        record=interview,
+        void=lambda reason: services.needs_interview_void(
+            interview=interview, by=request.user, reason=reason
+        ),
+        detail_url=reverse("screening:needs_detail", args=[interview.pk]),
+        template="screening/needs_void.html",
+        context={"interview": interview},
+        already=_("This interview has already been voided."),
+        done=_("The interview was voided; it stays in the history and is no longer counted."),
+    )
 
 
 @require(can_read_screening)
