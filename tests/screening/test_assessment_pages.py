@@ -308,3 +308,16 @@ def test_the_criteria_version_of_the_assessment_is_named(psychiatrist, users, co
     body = psychiatrist.get(f"/screening/assessments/{assessment.pk}/").content.decode()
     assert f'href="/screening/criteria/{criteria.pk}/"' in body
     assert "criteria for consumer, version 1" in body
+
+
+def test_a_criterion_not_known_yet_says_so_once(client_for, users, community_a, documents):
+    from tests.screening.conftest import new_candidate, screen
+
+    candidate = new_candidate(
+        "待补家属报告", community=community_a, role="peer", by=users["doctor"]
+    )
+    screen(candidate, psychiatrist=users["psychiatrist"], insight="unknown")
+    page = client_for(users["psychiatrist"]).get(f"/screening/candidates/{candidate.pk}/")
+    body = page.content.decode()
+    assert 'verdict-word">尚不清楚</span>' in body
+    assert 'verdict-reason">尚不清楚<' not in body
