@@ -132,3 +132,27 @@ def client_for(client):
         return client
 
     return login
+
+
+def complete_training(person: Person, *, community: Community, on: date | None = None):
+    """Record `person` at every required pre-service workshop of the community's program,
+    in one round held on `on` (default: the day before the program starts): the training
+    readiness rule (tongban.training.readiness) then lets them lead."""
+    from tongban.training.models import TrainingAttendance, TrainingRound, TrainingSession
+    from tongban.training.readiness import required_workshops
+
+    program = community.program
+    day = on or program.started_on
+    training_round, _created = TrainingRound.objects.get_or_create(
+        program=program,
+        kind=TrainingRound.Kind.PRE_SERVICE,
+        name=f"测试培训 {day.isoformat()}",
+        defaults={"starts_on": day, "ends_on": day},
+    )
+    training_round.communities.add(community)
+    for workshop in required_workshops(program):
+        session, _created = TrainingSession.objects.get_or_create(
+            round=training_round, workshop=workshop, held_on=day
+        )
+        TrainingAttendance.objects.get_or_create(session=session, person=person)
+    return training_round

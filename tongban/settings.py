@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "tongban.submissions",
     "tongban.evaluation",
     "tongban.screening",
+    "tongban.training",
+    "tongban.supervision",
     "tongban.reports",
     "tongban.demo",
 ]

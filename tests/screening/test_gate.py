@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from tests.conftest import complete_training
 from tests.conftest import make_person
 from tongban.activities import rules
 from tongban.registry import services as registry_services
@@ -382,6 +383,7 @@ def test_a_peer_without_consent_cannot_lead(users, community_a, documents):
     (informed,) = screened(peer, users, role="peer")
     services.candidate_enrol(candidate=peer, started_on=DAY, by=users["doctor"])
     day = date(2014, 3, 5)
+    complete_training(peer.person, community=community_a, on=DAY)
     assert peer.person in rules.peers_ready_to_lead(community_a, day)
     services.consent_void(consent=informed, by=users["research"], reason="录错了版本")
     assert peer.person not in rules.peers_ready_to_lead(community_a, day)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from tongban.registry.models import Enrolment, EnrolmentStatusChange, Person
 from tongban.screening import gate
+from tongban.training import readiness
 
 
 def _enrolments_active_on(community, role: str, on: date) -> QuerySet:
@@ -53,13 +54,17 @@ def peers_in_service(community, on: date) -> QuerySet:
 
 
 def peers_ready_to_lead(community, on: date) -> QuerySet:
-    """Peers who may lead a session on the day.
+    """Peers who may lead a session on the day: in service, through the gate (a peer who
+    withdrew consent cannot lead), and trained (every required pre-service workshop
+    attended by then, see tongban.training.readiness)."""
+    return readiness.trained(peers_in_service(community, on), program=community.program, on=on)
 
-    Every peer in service, through the gate (a peer who withdrew consent cannot lead),
-    counts as ready until training records exist. The training work narrows this further:
-    intersect with peers who completed pre-service training.
-    """
-    return peers_in_service(community, on)
+
+def not_ready_reason(person, community, on: date) -> str:
+    """Why a peer in service may not lead on the day, in words: the workshops missing."""
+    return readiness.missing_text(
+        readiness.missing_workshops(person, program=community.program, on=on)
+    )
 
 
 def consumers_in_service(community, on: date) -> QuerySet:

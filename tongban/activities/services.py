@@ -165,6 +165,7 @@ def plan_errors(
                 errors,
                 "lead_peer",
                 rules.why_not(lead, standing.get(lead.pk), Enrolment.Role.PEER, day)
+                or rules.not_ready_reason(lead, community, day)
                 or _("This peer is not ready to lead a session in this community."),
             )
         if lead is not None and any(peer.pk == lead.pk for peer in assisting_peers):

@@ -80,7 +80,6 @@ def can_run_evaluations(user) -> bool:
     )
 
 
-
 def can_read_evaluations(user) -> bool:
     """Every staff account, within its communities; peers are interviewed, not shown."""
     return user.is_authenticated and user.is_active and bool(user.role) and not user.is_peer
@@ -135,3 +134,88 @@ def can_record_needs(user) -> bool:
     from tongban.accounts.models import Role
 
     return _has_role(user, {Role.RESEARCH_ASSISTANT, Role.PROJECT_MANAGER})
+
+
+# Training and supervision (MODEL.md, "Training", "Supervision") --------------------------
+
+
+def _supervisor_roles():
+    from tongban.accounts.models import Role
+
+    # Who supervises peers: community doctors (as needed), psychologists and the
+    # psychiatrist (groups), social workers (from year three).
+    return {
+        Role.COMMUNITY_DOCTOR,
+        Role.CLINICAL_PSYCHOLOGIST,
+        Role.PSYCHIATRIST,
+        Role.SOCIAL_WORKER,
+    }
+
+
+def can_manage_training(user) -> bool:
+    """The trainers (psychiatrist, psychologist) and the manager plan rounds and take
+    attendance."""
+    from tongban.accounts.models import Role
+
+    return _has_role(user, {Role.PROJECT_MANAGER, Role.PSYCHIATRIST, Role.CLINICAL_PSYCHOLOGIST})
+
+
+def can_read_training(user) -> bool:
+    """Staff read the training of their communities' peers; a peer reads only their own
+    (through their person page and the rounds of their community)."""
+    return user.is_authenticated and user.is_active and bool(user.role)
+
+
+def can_schedule_supervision(user) -> bool:
+    """Group supervision is led by the psychologists and the psychiatrist; the manager runs
+    the program: they confirm or move the proposed dates and set the phases."""
+    from tongban.accounts.models import Role
+
+    return _has_role(user, {Role.PROJECT_MANAGER, Role.PSYCHIATRIST, Role.CLINICAL_PSYCHOLOGIST})
+
+
+def can_read_supervision(user) -> bool:
+    """Meeting records, issues raised and as-needed requests: supervisors and the manager
+    (research assistants evaluate "issues raised" through the report, not the records;
+    peers see their own requests and actions only)."""
+    from tongban.accounts.models import Role
+
+    return _has_role(user, _supervisor_roles() | {Role.PROJECT_MANAGER})
+
+
+def can_record_supervision(user) -> bool:
+    """Whoever led or attended the meeting writes its record."""
+    return can_read_supervision(user)
+
+
+def can_ask_supervision(user) -> bool:
+    """Peers ask for as-needed supervision."""
+    return bool(user.is_authenticated and user.is_active and user.is_peer)
+
+
+def can_answer_supervision(user) -> bool:
+    """The community doctor answers; the psychologist and the psychiatrist when it is
+    escalated or the doctor is away."""
+    from tongban.accounts.models import Role
+
+    return _has_role(user, {Role.COMMUNITY_DOCTOR, Role.CLINICAL_PSYCHOLOGIST, Role.PSYCHIATRIST})
+
+
+def can_give_guidance(user) -> bool:
+    """Year one: doctors and psychologists direct peers before and after each session;
+    social workers on request from year three."""
+    return _has_role(user, _supervisor_roles())
+
+
+def can_read_wellbeing(user) -> bool:
+    """Supervisors of the peer's community see check-ins; never the manager, research
+    assistants or other peers (a peer sees their own)."""
+    return _has_role(user, _supervisor_roles())
+
+
+def can_decide_breaks(user) -> bool:
+    return can_read_wellbeing(user)
+
+
+def can_check_in(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_peer)

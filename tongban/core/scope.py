@@ -142,3 +142,122 @@ def accounts(user: User, queryset: QuerySet | None = None) -> QuerySet:
         | Q(pk__in=assigned.values("user_id"))
         | Q(person__program=current)
     )
+
+
+# Training and supervision ---------------------------------------------------------------------
+
+
+def training_rounds(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """Rounds of the chosen program for at least one of the user's communities (a peer's
+    too: they see the rounds of their community, and only their own attendance)."""
+    from tongban.training.models import TrainingRound
+
+    queryset = TrainingRound.objects.all() if queryset is None else queryset
+    current = program(user)
+    if current is None:
+        return queryset.none()
+    if user.is_program_wide:
+        return queryset.filter(program=current)
+    mine = TrainingRound.communities.through.objects.filter(community__in=communities(user))
+    return queryset.filter(program=current, pk__in=mine.values("traininground_id"))
+
+
+def training_attendance(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """Staff: attendance of people in scope at rounds in scope. Peers: their own only."""
+    from tongban.training.models import TrainingAttendance
+
+    queryset = TrainingAttendance.objects.all() if queryset is None else queryset
+    in_rounds = queryset.filter(session__round__in=training_rounds(user))
+    if user.is_peer:
+        return in_rounds.filter(person_id=user.person_id)
+    return in_rounds.filter(person__in=people(user))
+
+
+def _supervisor(user: User) -> bool:
+    from tongban.core.permissions import can_read_supervision
+
+    return can_read_supervision(user)
+
+
+def supervision_meetings(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """Group supervision meetings of the chosen program touching the user's communities;
+    peers and research assistants see none (the records speak about peers)."""
+    from tongban.supervision.models import SupervisionMeeting
+
+    queryset = SupervisionMeeting.objects.all() if queryset is None else queryset
+    current = program(user)
+    if current is None or not _supervisor(user):
+        return queryset.none()
+    if user.is_program_wide:
+        return queryset.filter(program=current)
+    mine = SupervisionMeeting.communities.through.objects.filter(community__in=communities(user))
+    return queryset.filter(program=current, pk__in=mine.values("supervisionmeeting_id"))
+
+
+def supervision_requests(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """A peer's own requests; supervisors' and the manager's of their communities."""
+    from tongban.supervision.models import SupervisionRequest
+
+    queryset = SupervisionRequest.objects.all() if queryset is None else queryset
+    mine = queryset.filter(community__in=communities(user))
+    if user.is_peer:
+        return mine.filter(peer_id=user.person_id)
+    if not _supervisor(user):
+        return queryset.none()
+    return mine
+
+
+def supervision_actions(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """Actions the user owns (in the chosen program), and for supervisors the actions of
+    meetings and requests in scope."""
+    from tongban.supervision.models import SupervisionAction
+
+    queryset = SupervisionAction.objects.all() if queryset is None else queryset
+    current = program(user)
+    if current is None:
+        return queryset.none()
+    in_program = Q(meeting__program=current) | Q(request__community__program=current)
+    own = Q(owner_id=user.pk) & in_program
+    if not _supervisor(user):
+        return queryset.filter(own)
+    return queryset.filter(
+        own | Q(meeting__in=supervision_meetings(user)) | Q(request__in=supervision_requests(user))
+    )
+
+
+def guidance_notes(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """Guidance on sessions the user may see (a peer's community's sessions: the guidance is
+    given to the peers who run them)."""
+    from tongban.activities.models import ActivityPlan
+    from tongban.supervision.models import GuidanceNote
+
+    queryset = GuidanceNote.objects.all() if queryset is None else queryset
+    return queryset.filter(session__in=ActivityPlan.objects.visible_to(user))
+
+
+def wellbeing_checkins(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """A peer's own check-ins; supervisors' of their communities; nobody else's."""
+    from tongban.core.permissions import can_read_wellbeing
+    from tongban.supervision.models import WellbeingCheckIn
+
+    queryset = WellbeingCheckIn.objects.all() if queryset is None else queryset
+    mine = queryset.filter(community__in=communities(user))
+    if user.is_peer:
+        return mine.filter(peer_id=user.person_id)
+    if not can_read_wellbeing(user):
+        return queryset.none()
+    return mine
+
+
+def break_requests(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """Like check-ins: the peer's own, and their community's supervisors'."""
+    from tongban.core.permissions import can_read_wellbeing
+    from tongban.supervision.models import BreakRequest
+
+    queryset = BreakRequest.objects.all() if queryset is None else queryset
+    mine = queryset.filter(community__in=communities(user))
+    if user.is_peer:
+        return mine.filter(peer_id=user.person_id)
+    if not can_read_wellbeing(user):
+        return queryset.none()
+    return mine

@@ -71,7 +71,11 @@ class ProgramEditForm(ProgramForm):
 
     class Meta(ProgramForm.Meta):
         fields = list(services.PROGRAM_EDIT_FIELDS)
-        widgets = {**ProgramForm.Meta.widgets, "screening_records_from": DateInput()}
+        widgets = {
+            **ProgramForm.Meta.widgets,
+            "screening_records_from": DateInput(),
+            "training_records_from": DateInput(),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,7 +37,7 @@ PROGRAM_FIELDS = (
     "escalation_hours",
 )
 # Settings that matter once a program has people: on its settings page, not at creation.
-PROGRAM_EDIT_FIELDS = (*PROGRAM_FIELDS, "screening_records_from")
+PROGRAM_EDIT_FIELDS = (*PROGRAM_FIELDS, "screening_records_from", "training_records_from")
 COMMUNITY_FIELDS = ("name", "name_en", "code", "started_on", "ended_on")
 VENUE_FIELDS = ("kind", "name", "name_en", "address")
 
@@ -88,6 +88,14 @@ def program_errors(fields: dict[str, Any], *, program: Program | None) -> Errors
         _add(
             errors,
             "screening_records_from",
+            _("The program starts on %(date)s: choose that day or a later one.")
+            % {"date": started.isoformat()},
+        )
+    training_from = fields.get("training_records_from")
+    if started and training_from and training_from < started:
+        _add(
+            errors,
+            "training_records_from",
             _("The program starts on %(date)s: choose that day or a later one.")
             % {"date": started.isoformat()},
         )

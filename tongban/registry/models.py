@@ -70,6 +70,18 @@ class Program(models.Model):
         ),
     )
 
+    # The same for training: peers enrolled before Tongban's records lead without recorded
+    # pre-service training until this day (tongban.training.readiness).
+    training_records_from = models.DateField(
+        _("training records required from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Peers enrolled before screening was recorded need their pre-service training "
+            "recorded to lead sessions from this day on. Leave empty until it is in."
+        ),
+    )
+
     history = HistoricalRecords()
     objects = ProgramQuerySet.as_manager()
 
