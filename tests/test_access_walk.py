@@ -52,6 +52,8 @@ FOREIGN_MODULES = [
         "evaluation",
         "reports",
         "screening",
+        "training",
+        "supervision",
     )
 ]
 

@@ -30,4 +30,6 @@ urlpatterns = [
     path("evaluation/", include("tongban.evaluation.urls")),
     path("reports/", include("tongban.reports.urls")),
     path("screening/", include("tongban.screening.urls")),
+    path("training/", include("tongban.training.urls")),
+    path("supervision/", include("tongban.supervision.urls")),
 ]

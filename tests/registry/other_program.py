@@ -26,6 +26,8 @@ FOREIGN_APPS = (
     "evaluation",
     "reports",
     "screening",
+    "training",
+    "supervision",
 )
 
 # Texts only program B's records hold (the foreign.py modules add theirs).

@@ -11,8 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from tests.conftest import complete_training
-from tests.conftest import make_person
+from tests.conftest import complete_training, make_person
 from tongban.activities import rules
 from tongban.registry import services as registry_services
 from tongban.registry.models import Enrolment

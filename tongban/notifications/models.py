@@ -24,6 +24,21 @@ class Notification(models.Model):
         SUBMISSION_RETURNED = "submission_returned", _("submission returned")
         SUBMISSION_ACCEPTED = "submission_accepted", _("submission accepted")
         ACCEPTED_FORMS_CHANGED = "accepted_forms_changed", _("accepted forms changed")
+        # Training and supervision. The subject is a community's name or a date; never a
+        # request's topic or a check-in's answers (e-mail leaves the system).
+        TRAINING_SCHEDULED = "training_scheduled", _("training session scheduled")
+        MEETING_CONFIRMED = "meeting_confirmed", _("group supervision confirmed")
+        MEETING_MOVED = "meeting_moved", _("group supervision moved")
+        ACTION_ASSIGNED = "action_assigned", _("agreed action assigned")
+        SUPERVISION_ASKED = "supervision_asked", _("supervision requested")
+        SUPERVISION_REMINDER = "supervision_reminder", _("supervision request waiting")
+        SUPERVISION_ESCALATED = "supervision_escalated", _("supervision request escalated")
+        SUPERVISION_ANSWERED = "supervision_answered", _("supervision request answered")
+        WELLBEING_WORRYING = "wellbeing_worrying", _("worrying wellbeing check-in")
+        WELLBEING_MISSED = "wellbeing_missed", _("wellbeing check-ins missed")
+        BREAK_ASKED = "break_asked", _("break requested")
+        BREAK_AGREED = "break_agreed", _("break agreed")
+        BREAK_DECLINED = "break_declined", _("break declined")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

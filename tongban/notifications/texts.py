@@ -52,6 +52,21 @@ def _public_texts(notification: Notification) -> dict[str, str]:
         Kind.SUBMISSION_RETURNED: _("Six-weekly forms returned for correction: %(subject)s"),
         Kind.SUBMISSION_ACCEPTED: _("Six-weekly forms accepted: %(subject)s"),
         Kind.ACCEPTED_FORMS_CHANGED: _("Accepted six-weekly forms changed: %(subject)s"),
+        Kind.TRAINING_SCHEDULED: _("Training session scheduled: %(subject)s"),
+        Kind.MEETING_CONFIRMED: _("Group supervision confirmed: %(subject)s"),
+        Kind.MEETING_MOVED: _("Group supervision moved: %(subject)s"),
+        Kind.ACTION_ASSIGNED: _("An agreed action is yours: %(subject)s"),
+        Kind.SUPERVISION_ASKED: _("A peer of %(subject)s asks for supervision"),
+        Kind.SUPERVISION_REMINDER: _("A supervision request from %(subject)s is waiting"),
+        Kind.SUPERVISION_ESCALATED: _(
+            "An urgent supervision request from %(subject)s has had no answer"
+        ),
+        Kind.SUPERVISION_ANSWERED: _("Your supervision request was answered (%(subject)s)"),
+        Kind.WELLBEING_WORRYING: _("A peer's check-in in %(subject)s needs a look"),
+        Kind.WELLBEING_MISSED: _("A peer of %(subject)s has missed check-ins"),
+        Kind.BREAK_ASKED: _("A peer of %(subject)s asks for a break"),
+        Kind.BREAK_AGREED: _("Your break was agreed (%(subject)s)"),
+        Kind.BREAK_DECLINED: _("Your break request was answered (%(subject)s)"),
     }
 
 

@@ -1,0 +1,5 @@
+"""Training pages, under /training/."""
+
+app_name = "training"
+
+urlpatterns: list = []
