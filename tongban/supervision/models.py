@@ -466,6 +466,16 @@ class WellbeingCheckIn(VoidableModel):
     def __str__(self) -> str:
         return f"{self.peer} · {self.answered_on.isoformat()}"
 
+    def compute_worrying(self) -> bool:
+        """The answers supervisors are alerted on: high stress, low confidence, the heaviest
+        workload, or a wish for a break."""
+        return bool(
+            (self.stress or 0) >= self.Level.HIGH
+            or (self.confidence or 5) <= self.Level.LOW
+            or (self.workload or 0) >= self.Level.VERY_HIGH
+            or self.wants_break
+        )
+
 
 class WellbeingAlert(models.Model):
     """Supervisors were alerted about a peer: a worrying answer, or missed check-ins.
