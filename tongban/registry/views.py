@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -23,11 +24,13 @@ from tongban.core.ids import parse_id
 from tongban.core.permissions import (
     can_add_candidates,
     can_edit_registry,
+    can_read_wellbeing,
     can_record_needs,
     require,
 )
 from tongban.emergencies import selectors as emergency_selectors
 from tongban.screening import needs_selectors
+from tongban.training import selectors as training_selectors
 
 from . import selectors, services
 from .forms import (
@@ -80,6 +83,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Pre-service interviews: staff only (the template shows them to staff).
             "needs_interviews": needs_selectors.person_interviews(request.user, person),
             "can_record_needs": can_record_needs(request.user),
+            # The peer's training record: staff of their communities, or the peer themself.
+            "training": training_selectors.person_record(
+                request.user, person, timezone.localdate()
+            ),
+            "can_read_wellbeing": can_read_wellbeing(request.user),
         },
     )
 

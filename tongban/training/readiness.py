@@ -81,6 +81,41 @@ def missing_workshops(person: Person, *, program: Program, on: date) -> list[Wor
     return list(required_workshops(program).exclude(pk__in=attended))
 
 
+def exempt(person: Person, *, program: Program, on: date) -> bool:
+    """Enrolled as a peer before Tongban's records, and the program does not ask for their
+    training records yet on `on` (counts as trained): one query."""
+    return bool(
+        Person.objects.filter(pk=person.pk)
+        .annotate(training_exempt=_exempt(program, on))
+        .values_list("training_exempt", flat=True)
+        .first()
+    )
+
+
+def missing_by_person(
+    person_ids: list[int], *, program: Program, on: date
+) -> dict[int, list[Workshop]]:
+    """person id -> the required workshops each has not attended by `on`, in curriculum
+    order, for many people at once (two queries whatever their number). Exemption is not
+    looked at: ask `trained` first and pass only those it leaves out."""
+    required = list(required_workshops(program))
+    person_ids = list(person_ids)
+    attended: dict[int, set[int]] = {pk: set() for pk in person_ids}
+    if person_ids and required:
+        rows = (
+            _attended(program, on)
+            .filter(person_id__in=person_ids)
+            .values_list("person_id", "session__workshop_id")
+            .distinct()
+        )
+        for person_id, workshop_id in rows:
+            attended[person_id].add(workshop_id)
+    return {
+        pk: [workshop for workshop in required if workshop.pk not in attended[pk]]
+        for pk in person_ids
+    }
+
+
 def missing_text(workshops: list[Workshop]) -> str:
     """ "还差：处理紧急情况 工作坊" in the active language ("" when nothing is missing)."""
     from django.utils.translation import gettext as _
