@@ -12,19 +12,31 @@ from django.utils import timezone
 
 from tests.conftest import make_person
 from tests.reports.conftest import add_sessions
+from tests.reports.training_data import (
+    at,
+    curriculum,
+    meeting,
+    notes,
+    request,
+    training_round,
+    training_session,
+)
 from tongban.activities.models import Category, Format
 from tongban.emergencies.models import EmergencyEvent
 from tongban.evaluation.models import EvaluationRound, Interview, InterviewAnswer, Question
 from tongban.reports import report
+from tongban.supervision.models import IssueCategory
 
 # Counted by hand from report.build (its docstring lists them); a change must be deliberate.
-STAFF_QUERIES = 11
+STAFF_QUERIES = 21
 PEER_QUERIES = 4
 
 
 def populate(users, community_a, community_b, venue_a, venue_b, lead, scale: int, tag: str):
     """10 × scale sessions in the range (each with two peers and up to five consumers),
-    4 × scale consumers interviewed in two rounds, scale emergency events."""
+    4 × scale consumers interviewed in two rounds, scale emergency events; scale training
+    rounds, meetings (with issues and actions) and requests, guidance notes on the
+    sessions."""
     by = users["manager"]
     consumers = [
         make_person(
@@ -38,15 +50,28 @@ def populate(users, community_a, community_b, venue_a, venue_b, lead, scale: int
     peers = [make_person(f"{tag}同伴{i}", community=community_b, role="peer") for i in range(scale)]
     start = date(2013, 8, 1)
     categories, formats = list(Category.values), list(Format.values)
+    program, workshops = community_a.program, curriculum()
+    issue_categories = list(IssueCategory.values)
     for i in range(scale):
         days = [start + timedelta(days=3 * (i * 10 + k)) for k in range(10)]
         venue = venue_a if i % 2 else venue_b
-        add_sessions(
+        records = add_sessions(
             venue, days, by=by, lead=lead, peers=[lead, peers[i]],
             category=categories[i % 8], format=formats[i % 5],
             minutes=[40 + (7 * k) % 81 for k in range(10)],
             attendees=consumers[: 4 * (i + 1)][-5:],
         )  # fmt: skip
+        for k, record in enumerate(records):
+            notes(record.plan, before=k % 2, after=k % 3, by=by)
+        training = training_round(program, [venue.community], starts_on=days[0], name=tag)
+        for k, workshop in enumerate(workshops):
+            training_session(training, days[0] + timedelta(days=k), workshop=workshop,
+                             make_up=k == 5, attendees=[peers[i], lead])  # fmt: skip
+        meeting(program, [venue.community], days[5], owner=by,
+                issues=[issue_categories[i % 6], issue_categories[(i + 1) % 6]],
+                actions=[{}, {"done_at": at(days[6])}])  # fmt: skip
+        request(venue.community, peers[i], doctor=by, asked_at=at(days[7]),
+                answered_after=timedelta(hours=i + 1))  # fmt: skip
         EmergencyEvent.objects.create(
             community=venue.community, kind="other", occurred_at=timezone.now() - timedelta(days=i),
             description="d", actions_taken="a", emergency_services_called=False,
@@ -100,6 +125,11 @@ def test_the_staff_report_has_a_fixed_number_of_queries(grow, program):
     assert data["service_process"]["attendance"]["attendances"] > 1000
     assert data["participants"]["demographics"]["n"]["consumer"] == 120
     assert data["evaluation"]["questions"][0]["respondents"] == 120
+    figures = data["training_supervision"]
+    assert figures["training"]["sessions"] == 180 and figures["meetings"]["held"] == 30
+    assert figures["issues"]["total"] == 60 and figures["actions"]["agreed"] == 60
+    assert figures["requests"]["answered"] == 30
+    assert sum(phase["sessions"] for phase in figures["guidance"]["phases"]) == 300
     assert small == large == STAFF_QUERIES
 
 

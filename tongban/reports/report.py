@@ -38,6 +38,9 @@ from tongban.registry.models import (
     Venue,
     WorkingStatus,
 )
+from tongban.supervision.models import IssueCategory, SupportPhase
+from tongban.supervision.phases import Phase
+from tongban.supervision.phases import phases as support_phases
 
 from . import selectors, statistics
 
@@ -53,9 +56,11 @@ PEER_SECTIONS = ("service_process", "service_content")
 GROUPS = (Enrolment.Role.PEER.value, Enrolment.Role.CONSUMER.value)
 FREQUENCY_BASIS = "first_to_last_session_month"
 # The queries build() runs (tests/reports/test_report_queries.py): sessions grouped, sessions
-# with two peers, attendance, adverse events; Table 1, Table 2's counts and ages; rounds,
-# questions, interview outcomes, answers. A peer's report: the first four.
-QUERIES = 11
+# with two peers, attendance, adverse events; Table 1, Table 2's counts and ages; training
+# sessions, the curriculum's size, peers trained, meetings by year, issues, actions, requests,
+# their middle answer times, the support phases, guidance by phase; rounds, questions,
+# interview outcomes, answers. A peer's report: the first four.
+QUERIES = 21
 PEER_QUERIES = 4
 
 
@@ -539,15 +544,123 @@ def _demographics(params: ReportParams) -> dict[str, Any]:
 # --- Training and supervision -------------------------------------------------------------
 
 
-def _training_supervision() -> dict[str, Any]:
-    # Issue 11 adds the records; until then the section says there are none.
+def _hours(waited: timedelta) -> float:
+    return waited.total_seconds() / 3600
+
+
+def _phase_bounds(params: ReportParams) -> list[tuple[Phase, date, date]]:
+    """The program's support phases that overlap the range, each clipped to it."""
+    clipped = []
+    for phase in support_phases(params.program):
+        first = max(phase.starts_on, params.date_from)
+        last = min(phase.ends_on or params.date_to, params.date_to)
+        if first <= last:
+            clipped.append((phase, first, last))
+    return clipped
+
+
+def _guidance(params: ReportParams) -> dict[str, Any]:
+    """Guidance given per session, phase by phase (issue 11, item 4)."""
+    clipped = _phase_bounds(params)
+    found = {
+        row["phase"]: row
+        for row in selectors.guidance_by_phase(params, [(a, b) for _p, a, b in clipped])
+    }
+    labels = dict(SupportPhase.Kind.choices)
+
+    def row(key: str, label: str, found_row: dict | None, **extra: Any) -> dict[str, Any]:
+        found_row = found_row or {}
+        n = found_row.get("n", 0)
+        notes = found_row.get("notes") or 0
+        out = {"key": key, "label": label, **extra, "sessions": n}
+        for name in ("with_before", "with_after", "with_both"):
+            out[name] = found_row.get(name, 0)
+            out[f"{name}_percent"] = statistics.percent(out[name], n)
+        out["notes"] = notes
+        out["notes_per_session"] = notes / n if n else None
+        return out
+
+    phases = [
+        row(
+            phase.kind,
+            str(labels.get(phase.kind, phase.kind)),
+            found.get(index),
+            starts_on=_iso(first),
+            ends_on=_iso(last),
+            guidance_every_session=phase.guidance_every_session,
+        )
+        for index, (phase, first, last) in enumerate(clipped)
+    ]
+    outside = found.get(None)
     return {
-        "available": False,
-        "message": _("No training or supervision records are kept yet."),
-        "workshops": None,
-        "supervision": None,
-        "issues": [],
-        "actions": None,
+        "phases": phases,
+        # Sessions before the program's first phase (none unless dates were typed wrong).
+        "outside": row("outside", _("outside any phase"), outside) if outside else None,
+    }
+
+
+def _training_supervision(params: ReportParams) -> dict[str, Any]:
+    """Peer training and supervision (MODEL.md, "Evaluation": the third domain)."""
+    training = selectors.training_sessions(params)
+    required = selectors.required_workshops(params)
+    peers = selectors.peers_trained(params, required)
+
+    years = list(range(params.date_from.year, params.date_to.year + 1))
+    by_year = {row["year"]: row for row in selectors.meetings_by_year(params)}
+    meeting_years = [
+        {
+            "year": year,
+            "held": by_year.get(year, {}).get("held", 0),
+            "cancelled": by_year.get(year, {}).get("cancelled", 0),
+        }
+        for year in years
+    ]
+
+    issues = {row["category"]: row["n"] for row in selectors.issues_by_category(params)}
+    issue_total = sum(issues.values())
+    categories = [
+        {key: share[key] for key in ("key", "label", "percent")} | {"count": share["sessions"]}
+        for share in _shares(IssueCategory, issues, issue_total)
+    ]
+
+    requests = selectors.request_counts(params)
+    middle = selectors.middle_answer_times(params, requests["answered"])
+    median = _hours(sum(middle, timedelta()) / len(middle)) if middle else None
+
+    return {
+        "available": True,
+        "message": "",
+        "training": {
+            "rounds": training["rounds"],
+            "pre_service_rounds": training["pre_service_rounds"],
+            "continuing_rounds": training["continuing_rounds"],
+            "sessions": training["sessions"],
+            "make_up_sessions": training["make_up_sessions"],
+            "attendances": training["attendances"],
+            "required_workshops": required,
+            "peers_enrolled": peers["enrolled"],
+            "peers_trained": peers["trained"],
+            "peers_trained_percent": statistics.percent(peers["trained"], peers["enrolled"]),
+            "peers_exempt": peers["exempt"],
+        },
+        "meetings": {
+            "held": sum(row["held"] for row in meeting_years),
+            "cancelled": sum(row["cancelled"] for row in meeting_years),
+            "years": meeting_years,
+        },
+        # Most raised first; sorted() is stable, so ties keep the categories' order.
+        "issues": {
+            "total": issue_total,
+            "categories": sorted(categories, key=lambda c: -c["count"]),
+        },
+        "actions": selectors.action_counts(params),
+        "requests": {
+            **requests,
+            "unanswered": requests["asked"] - requests["answered"],
+            "answered_percent": statistics.percent(requests["answered"], requests["asked"]),
+            "median_hours_to_answer": median,
+        },
+        "guidance": _guidance(params),
     }
 
 
@@ -664,6 +777,6 @@ def build(params: ReportParams) -> dict[str, Any]:
             "enrolment": _enrolment(params),
             "demographics": _demographics(params),
         }
-        report["training_supervision"] = _training_supervision()
+        report["training_supervision"] = _training_supervision(params)
         report["evaluation"] = _evaluation(params)
     return report

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import (
     Case,
     Count,
+    DurationField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -21,6 +23,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -32,6 +35,15 @@ from tongban.activities.models import PEERS_PER_SESSION, ActivityRecord, Attenda
 from tongban.emergencies.models import EmergencyEvent
 from tongban.evaluation.models import EvaluationRound, Interview, InterviewAnswer, Question
 from tongban.registry.models import Enrolment, EnrolmentStatusChange, Person, status_on
+from tongban.supervision.models import (
+    GuidanceNote,
+    SupervisionAction,
+    SupervisionIssue,
+    SupervisionMeeting,
+    SupervisionRequest,
+)
+from tongban.training.models import TrainingAttendance, TrainingRound, TrainingSession
+from tongban.training.readiness import required_workshops as curriculum_required
 
 if TYPE_CHECKING:
     from .report import ReportParams
@@ -296,3 +308,245 @@ def answer_counts(params: ReportParams) -> list[dict[str, Any]]:
 def questions(params: ReportParams) -> list[Question]:
     """The standard questions and the program's own, asked or not (one query)."""
     return list(Question.objects.for_program(params.program))
+
+
+# --- Training and supervision -------------------------------------------------------------
+
+
+def _covers(through, key: str, params: ReportParams) -> Exists:
+    """A row of a many-to-many `through` table links the record (`key`) to a covered
+    community: each record counted once, however many covered communities it has."""
+    return Exists(through.objects.filter(**{key: OuterRef("pk")}, community__in=params.communities))
+
+
+def peers_enrolled(params: ReportParams) -> QuerySet[Person]:
+    """People with a current peer enrolment in a covered community that started by the
+    range's last day (withdrawn since or not: those who quit were trained too)."""
+    return Person.objects.filter(
+        Exists(
+            Enrolment.objects.current().filter(
+                person=OuterRef("pk"),
+                role=Enrolment.Role.PEER,
+                community__in=params.communities,
+                started_on__lte=params.date_to,
+            )
+        )
+    ).order_by()
+
+
+def training_sessions(params: ReportParams) -> dict[str, Any]:
+    """Current training sessions held in the range (from the program's start: also those
+    before it, the pre-service training), of the program's rounds for a covered community:
+    {sessions, make_up_sessions, rounds, pre_service_rounds, continuing_rounds,
+    attendances (current, of the covered communities' peers)}. One query."""
+    rounds = TrainingRound.objects.filter(program=params.program).filter(
+        _covers(TrainingRound.communities.through, "traininground_id", params)
+    )
+    kind = TrainingRound.Kind
+    present = Q(
+        attendance__voided_at__isnull=True,
+        attendance__person__in=peers_enrolled(params).values("pk"),
+    )
+    held = Q(held_on__lte=params.date_to)
+    if params.date_from > params.program.started_on:
+        # A range from the program's start keeps the pre-service training before it.
+        held &= Q(held_on__gte=params.date_from)
+    return (
+        TrainingSession.objects.current()
+        .filter(held, round__in=rounds)
+        .order_by()
+        .aggregate(
+            sessions=Count("pk", distinct=True),
+            make_up_sessions=Count("pk", filter=Q(make_up=True), distinct=True),
+            rounds=Count("round", distinct=True),
+            pre_service_rounds=Count(
+                "round", filter=Q(round__kind=kind.PRE_SERVICE), distinct=True
+            ),
+            continuing_rounds=Count("round", filter=Q(round__kind=kind.CONTINUING), distinct=True),
+            attendances=Count("attendance", filter=present, distinct=True),
+        )
+    )
+
+
+def required_workshops(params: ReportParams) -> int:
+    """How many pre-service workshops the program's curriculum requires (one query)."""
+    return curriculum_required(params.program).count()
+
+
+def peers_trained(params: ReportParams, required: int) -> dict[str, Any]:
+    """{enrolled, trained, exempt}: the enrolled peers (`peers_enrolled`), those who had
+    attended every one of the `required` pre-service workshops by the range's last day (in
+    its round or at a make-up session), and those without a complete record who count as
+    trained because they were enrolled before Tongban's records (readiness.py). One query."""
+    program = params.program
+    complete = (
+        TrainingAttendance.objects.current()
+        .filter(
+            session__voided_at__isnull=True,
+            session__round__program=program,
+            session__held_on__lte=params.date_to,
+            session__workshop__in=curriculum_required(program),
+        )
+        .order_by()
+        .values("person_id")
+        .annotate(n=Count("session__workshop", distinct=True))
+        .filter(n__gte=required)
+        .values("person_id")
+    )
+    trained = Q(pk__in=complete) if required else Q(pk__isnull=False)
+    counts = {"enrolled": Count("pk"), "trained": Count("pk", filter=trained)}
+    records_from = program.training_records_from
+    if records_from is None or params.date_to < records_from:
+        before_records = Exists(
+            Enrolment.objects.current().filter(
+                person=OuterRef("pk"),
+                role=Enrolment.Role.PEER,
+                community__program=program,
+                before_screening=True,
+            )
+        )
+        counts["exempt"] = Count("pk", filter=~trained & Q(before_records))
+    return {"exempt": 0, **peers_enrolled(params).aggregate(**counts)}
+
+
+def held_meetings(params: ReportParams):
+    """Current group supervision meetings held in the range with a covered community."""
+    return (
+        SupervisionMeeting.objects.current()
+        .filter(
+            program=params.program,
+            held_on__gte=params.date_from,
+            held_on__lte=params.date_to,
+        )
+        .filter(_covers(SupervisionMeeting.communities.through, "supervisionmeeting_id", params))
+        .order_by()
+    )
+
+
+def meetings_by_year(params: ReportParams) -> list[dict[str, Any]]:
+    """Rows {year, held, cancelled}: the meetings of `held_meetings` by calendar year."""
+    status = SupervisionMeeting.Status
+    return list(
+        held_meetings(params)
+        .annotate(year=_int(ExtractYear("held_on")))
+        .values("year")
+        .annotate(
+            held=Count("pk", filter=Q(status=status.HELD)),
+            cancelled=Count("pk", filter=Q(status=status.CANCELLED)),
+        )
+        .order_by("year")
+    )
+
+
+def issues_by_category(params: ReportParams) -> list[dict[str, Any]]:
+    """Rows {category, n}: issues raised at the meetings held in the range."""
+    held = held_meetings(params).filter(status=SupervisionMeeting.Status.HELD)
+    return list(
+        SupervisionIssue.objects.filter(meeting__in=held.values("pk"))
+        .values("category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def action_counts(params: ReportParams) -> dict[str, Any]:
+    """{agreed, done, cancelled, open, overdue}: actions agreed at the meetings held in the
+    range (`held_meetings`) or on the requests asked in it (`_requests`), as they stood at
+    the range's end (done or cancelled by then, else open; overdue: open past its due day).
+    One query."""
+    _start, end = _day_bounds(params.date_from, params.date_to)
+    held = held_meetings(params).filter(status=SupervisionMeeting.Status.HELD)
+    done = Q(done_at__lt=end)
+    cancelled = Q(cancelled_at__lt=end) & ~done
+    still_open = ~done & ~Q(cancelled_at__lt=end)
+    return (
+        SupervisionAction.objects.filter(
+            Q(meeting__in=held.values("pk")) | Q(request__in=_requests(params).values("pk"))
+        )
+        .order_by()
+        .aggregate(
+            agreed=Count("pk"),
+            done=Count("pk", filter=done),
+            cancelled=Count("pk", filter=cancelled),
+            open=Count("pk", filter=still_open),
+            overdue=Count("pk", filter=still_open & Q(due_on__lt=params.date_to)),
+        )
+    )
+
+
+def _requests(params: ReportParams):
+
+    start, end = _day_bounds(params.date_from, params.date_to)
+    return SupervisionRequest.objects.current().filter(
+        community__in=params.communities, asked_at__gte=start, asked_at__lt=end
+    )
+
+
+def request_counts(params: ReportParams) -> dict[str, Any]:
+    """{asked, urgent, answered, urgent_answered}: as-needed requests asked in the range,
+    answered by its end."""
+    _start, end = _day_bounds(params.date_from, params.date_to)
+    answered = Q(answered_at__lt=end)
+    urgent = Q(urgency=SupervisionRequest.Urgency.URGENT)
+    return (
+        _requests(params)
+        .order_by()
+        .aggregate(
+            asked=Count("pk"),
+            urgent=Count("pk", filter=urgent),
+            answered=Count("pk", filter=answered),
+            urgent_answered=Count("pk", filter=answered & urgent),
+        )
+    )
+
+
+def middle_answer_times(params: ReportParams, answered: int) -> list[timedelta]:
+    """The one or two middle times from asking to answering among the `answered` requests
+    (their median): one query, ordered in the database, whatever their number."""
+    _start, end = _day_bounds(params.date_from, params.date_to)
+    low, high = (answered - 1) // 2, answered // 2
+    return list(
+        _requests(params)
+        .filter(answered_at__lt=end)
+        .annotate(
+            waited=ExpressionWrapper(F("answered_at") - F("asked_at"), output_field=DurationField())
+        )
+        .order_by("waited", "pk")
+        .values_list("waited", flat=True)[max(low, 0) : high + 1]
+    )
+
+
+def guidance_by_phase(params: ReportParams, bounds: list[tuple[date, date]]) -> list[dict]:
+    """Rows {phase, sessions, with_before, with_after, with_both, notes}: the report's sessions
+    (`sessions`) in each of the day ranges `bounds` (phase = its index; None outside them),
+    with current guidance notes before and after. One query."""
+    notes = GuidanceNote.objects.current().filter(session=OuterRef("plan_id"))
+    phase = Case(
+        *(
+            When(held_on__gte=first, held_on__lte=last, then=Value(index))
+            for index, (first, last) in enumerate(bounds)
+        ),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    before = Exists(notes.filter(when=GuidanceNote.When.BEFORE))
+    after = Exists(notes.filter(when=GuidanceNote.When.AFTER))
+    count = notes.order_by().values("session").annotate(n=Count("pk")).values("n")
+    return list(
+        sessions(params)
+        .annotate(
+            phase=phase,
+            has_before=before,
+            has_after=after,
+            note_count=Coalesce(Subquery(count[:1]), Value(0)),
+        )
+        .values("phase")
+        .annotate(
+            n=Count("pk"),
+            with_before=Count("pk", filter=Q(has_before=True)),
+            with_after=Count("pk", filter=Q(has_after=True)),
+            with_both=Count("pk", filter=Q(has_before=True, has_after=True)),
+            notes=Sum("note_count"),
+        )
+        .order_by()
+    )
