@@ -126,13 +126,15 @@ def test_the_program_started_about_five_months_before_the_day_it_was_loaded(livi
 def test_peers_consumers_and_caregivers(living):
     hepingjie, balizhuang = community("hepingjie"), community("balizhuang")
     peers = Enrolment.objects.with_status().filter(community__program=living, role="peer")
-    assert peers.count() == 6
+    assert peers.count() == 7
     assert rules.peers_in_service(hepingjie, D).count() == 3
     assert peers.filter(community=hepingjie, current_status="on_leave").count() == 1
-    # Balizhuang has only one active peer: the other withdrew.
-    assert list(rules.peers_in_service(balizhuang, D)) == [
+    # Balizhuang has only one peer ready to lead: the other withdrew, and the new one is in
+    # pre-service training (test_training.py).
+    assert list(rules.peers_ready_to_lead(balizhuang, D)) == [
         User.objects.get(username="peer4").person
     ]
+    assert rules.peers_in_service(balizhuang, D).count() == 2
     assert peers.filter(community=balizhuang, current_status="withdrawn").count() == 1
     consumers = Enrolment.objects.in_service().filter(community__program=living, role="consumer")
     assert consumers.count() == 16

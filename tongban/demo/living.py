@@ -73,6 +73,7 @@ from tongban.submissions import services as submissions
 from tongban.submissions.models import Submission, SubmissionEvent
 
 from . import screening
+from . import training as demo_training
 from .evaluation import as_of
 from .sessions import (
     CLOSES,
@@ -217,6 +218,25 @@ def _people_table() -> list[LivingPerson]:
 
 
 PEOPLE = _people_table()
+# A new Balizhuang peer (after the withdrawal), enrolled on the first day of the pre-service
+# round under way on the first-load day (training.current_round_days): not ready to lead
+# yet. Kept out of PEOPLE, so that the sessions, the evaluation round and the needs dealt
+# to the others stay as they were; `enrolled` is set from the round.
+NEW_PEER = LivingPerson(
+    key=demo_training.NEW_PEER_KEY,
+    name="郑雅琴",
+    sex="female",
+    date_of_birth=date(1985, 3, 14),
+    education="senior_high",
+    marital_status="single",
+    working_status="part_time",
+    diagnosis="bipolar",
+    phone="13691827364",
+    role="peer",
+    community="balizhuang",
+    enrolled=0,
+)
+NEW_PEER_NEEDS = ("fine_motor_exercise",)
 # Caregivers: two consumers' families in Hepingjie, a consumer's and the peer's in Balizhuang.
 CAREGIVERS = [
     LivingCaregiver(
@@ -459,9 +479,20 @@ def load() -> list[LivingAccount]:
     staff_accounts = [a for a in ACCOUNTS if not a.person_key]
     users = _accounts(program, communities, {}, landing=created, accounts=staff_accounts)
     persons = _people(program, communities, {user.username: user for user in users}, t0)
+    persons[NEW_PEER.key] = _new_peer(
+        program, communities, {user.username: user for user in users}, t0
+    )
     peer_accounts = [a for a in ACCOUNTS if a.person_key]
     users += _accounts(program, communities, persons, landing=created, accounts=peer_accounts)
     staff = {user.username: user for user in users}
+    # Trained before the sessions they lead (tongban.training.readiness).
+    demo_training.load(
+        program=program,
+        plans=demo_training.living_rounds(t0),
+        communities=communities,
+        persons=persons,
+        users=staff,
+    )
     plans = _sessions(program, communities, persons, staff, t0)
     _emergencies(program, communities, persons, staff, plans, t0)
     _submissions(program, communities, staff, t0)
@@ -611,6 +642,34 @@ def _people(program: Program, communities: dict, staff: dict, t0: date) -> dict[
         )
         persons[candidate.key] = person
     return persons
+
+
+def _new_peer(program: Program, communities: dict, staff: dict, t0: date) -> Person:
+    """NEW_PEER, screened like the others and enrolled on the first day of the round under
+    way on the first-load day."""
+    enrolled_on = demo_training.current_round_days(t0)[0]
+    plan = screening.plan(
+        key=NEW_PEER.key,
+        role=NEW_PEER.role,
+        community=NEW_PEER.community,
+        clinic=screening.clinic("八里庄"),
+        diagnosis=NEW_PEER.diagnosis,
+        enrolled_on=enrolled_on,
+        recruit_from=t0 + timedelta(days=screening.LIVING_DOCUMENTS_FROM),
+        needs=NEW_PEER_NEEDS,
+        seed=screening.LIVING_SEED,
+    )
+    person = _person(program, _fields(NEW_PEER, t0), plan.recommended_on, time(10, 0))
+    screening.carry(
+        program=program,
+        person=person,
+        community=communities[NEW_PEER.community],
+        screening=plan,
+        staff=staff,
+        docs=screening.documents(program, t0 + timedelta(days=screening.LIVING_DOCUMENTS_FROM)),
+        witness=screening.WITNESSES[NEW_PEER.community],
+    )
+    return person
 
 
 def _accounts(

@@ -19,7 +19,7 @@ from tongban.accounts.models import Role, User
 from tongban.registry import services
 from tongban.registry.models import CaregiverLink, Community, Person, Program, Venue
 
-from . import evaluation, screening, sessions
+from . import evaluation, screening, sessions, training
 from .population import demo_population
 
 PROGRAM_NAME = "朝阳区社区同伴支持服务"
@@ -204,6 +204,14 @@ def load() -> list[DemoAccount]:
             witness=screening.WITNESSES[plan.community],
         )
     users = [_account(account, communities, persons, program) for account in ACCOUNTS]
+    # Every peer trained before the sessions they lead (tongban.training.readiness).
+    training.load(
+        program=program,
+        plans=training.paper_rounds(people),
+        communities=communities,
+        persons=persons,
+        users={user.username: user for user in users},
+    )
     sessions.load(
         program=program, communities=communities, persons=persons, people=people, users=users
     )
