@@ -329,6 +329,26 @@ class PlanForm(SessionFormMixin, forms.ModelForm):
         for name in ("lead_peer", "assisting_peers"):
             self.fields[name].queryset = peers
             _offer(self.fields[name], offered, history, standing, Enrolment.Role.PEER, day)
+        self._mark_untrained(day)
+
+    def _mark_untrained(self, day) -> None:
+        """Peers in service on the day whose pre-service training is not complete are marked
+        in the lead-peer choice (the service refuses them, naming the workshops missing):
+        one query whatever their number."""
+        if day is None:
+            return
+        ready = rules.peers_ready_to_lead(self.community, day)
+        untrained = (
+            rules.peers_in_service(self.community, day)
+            .exclude(pk__in=ready.values("pk"))
+            .values_list("pk", flat=True)
+        )
+        field = self.fields["lead_peer"]
+        notes = dict(field.notes)
+        for pk in untrained:
+            mark = str(_("not yet trained"))
+            notes[pk] = f"{notes[pk]}, {mark}" if notes.get(pk) else mark
+        field.notes = notes
 
     def clean(self):
         data = super().clean()
