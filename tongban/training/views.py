@@ -41,6 +41,11 @@ def _staff_reader(user) -> bool:
     return can_read_training(user) and not user.is_peer
 
 
+def _posted(request: HttpRequest):
+    """The POST data on a POST (even empty: every box unticked), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _program_or_404(user):
     program = scope.program(user)
     if program is None:
@@ -69,7 +74,7 @@ def curriculum(request: HttpRequest) -> HttpResponse:
 def workshop_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     program = _program_or_404(user)
-    form = WorkshopForm(request.POST or None, program=program)
+    form = WorkshopForm(_posted(request), program=program)
     if request.method == "POST" and form.is_valid():
         try:
             workshop = services.workshop_create(
@@ -95,7 +100,7 @@ def workshop_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fresh = type(workshop).objects.get(pk=workshop.pk)
         return WorkshopForm(data, program=workshop.program, workshop=fresh)
 
-    form = new_form(request.POST or None)
+    form = new_form(_posted(request))
     context = {"form": form, "workshop": workshop}
     if request.method == "POST" and form.is_valid():
         try:
@@ -140,7 +145,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
     program = _program_or_404(user)
     kind = request.GET.get("kind", "")
     kind = kind if kind in TrainingRound.Kind.values else ""
-    form = RoundForm(request.POST or None, user=user, program=program, kind=kind)
+    form = RoundForm(_posted(request), user=user, program=program, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             training_round = services.round_create(program=program, by=user, **form.round_fields())
@@ -170,7 +175,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
             training_round=TrainingRound.objects.get(pk=training_round.pk),
         )
 
-    form = new_form(request.POST or None)
+    form = new_form(_posted(request))
     context = {"form": form, "training_round": training_round}
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,7 +245,7 @@ def _notified_message(session, sent: list) -> str:
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     training_round = selectors.round_get(user, pk)
-    form = SessionForm(request.POST or None, training_round=training_round)
+    form = SessionForm(_posted(request), training_round=training_round)
     if request.method == "POST" and form.is_valid():
         try:
             session, sent = services.session_create(
@@ -269,7 +274,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fresh = type(session).objects.select_related("round__program").get(pk=session.pk)
         return SessionForm(data, training_round=fresh.round, session=fresh)
 
-    form = new_form(request.POST or None)
+    form = new_form(_posted(request))
     context = {"form": form, "training_round": session.round, "session": session}
     if request.method == "POST" and form.is_valid():
         try:
@@ -336,7 +341,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = None
     if manage and not session.is_voided:
-        form = AttendanceForm(request.POST or None, session=session, user=user)
+        form = AttendanceForm(_posted(request), session=session, user=user)
         if request.method == "POST" and form.is_valid():
             try:
                 added, removed = services.attendance_save(
