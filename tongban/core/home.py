@@ -33,6 +33,8 @@ from tongban.screening import selectors as screening
 from tongban.submissions import cycles
 from tongban.submissions import selectors as submissions
 from tongban.submissions.cycles import Cycle, State
+from tongban.supervision import meeting_selectors, request_selectors, wellbeing_selectors
+from tongban.training import selectors as training
 
 # Rows shown per list; the rest are counted or linked.
 SHOWN = 5
@@ -207,6 +209,17 @@ def latest_entries(user) -> list:
     )
 
 
+def training_supervision_work(user, today: date) -> dict:
+    """The blocks of training and supervision (issue 11): each part's `home_work(user,
+    today)` gives what this user has to do this week (its own keys, a fixed number of
+    queries) and its include in templates/core/home.html renders it; a part with nothing
+    to show returns {}."""
+    work: dict = {}
+    for part in (training, meeting_selectors, request_selectors, wellbeing_selectors):
+        work.update(part.home_work(user, today))
+    return work
+
+
 def home_context(user) -> dict:
     """The blocks of the user's home page, by role."""
     today = timezone.localdate()
@@ -247,4 +260,5 @@ def home_context(user) -> dict:
     if can_back_enter(user) and user.role == Role.RESEARCH_ASSISTANT:
         context["can_back_enter"] = True
         context["latest_entries"] = latest_entries(user)
-    return context
+    # The parts' keys never replace the page's own.
+    return {**training_supervision_work(user, today), **context}
