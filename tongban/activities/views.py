@@ -16,6 +16,7 @@ from tongban.core.concurrency import EditConflict
 from tongban.core.forms_util import apply_validation_error
 from tongban.core.ids import id_or_404
 from tongban.core.permissions import (
+    can_ask_supervision,
     can_back_enter,
     can_manage_topics,
     can_record_sessions,
@@ -23,6 +24,7 @@ from tongban.core.permissions import (
 )
 from tongban.screening.needs_selectors import consumer_needs
 from tongban.submissions.locking import is_locked
+from tongban.supervision import request_selectors as supervision
 
 from . import selectors, services
 from .forms import PlanForm, RecordForm, SessionFilterForm, TopicForm, VoidForm
@@ -162,6 +164,11 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_record": can_record_sessions(request.user) and not plan.is_voided,
             "locked": is_locked(community=plan.community, day=plan.session_date),
             "usual_minutes": USUAL_MINUTES,
+            # Guidance before and after the session (the first phase's support), and the
+            # peers' way to ask a doctor about it.
+            "guidance_notes": supervision.session_guidance(request.user, plan),
+            "guidance_open": supervision.guidance_open(request.user, plan),
+            "can_ask_supervision": can_ask_supervision(request.user) and not plan.is_voided,
         },
     )
 

@@ -1,0 +1,31 @@
+"""Remind doctors of unanswered supervision requests, send urgent ones nobody answered to
+the psychologists, and alert supervisors of peers who missed their wellbeing check-ins.
+Run from cron every few minutes:
+
+*/10 * * * *  cd /srv/tongban && .venv/bin/python manage.py supervision_reminders
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from tongban.supervision.request_services import supervision_requests_remind
+from tongban.supervision.wellbeing_services import wellbeing_alert_missed
+
+
+class Command(BaseCommand):
+    help = (
+        "Remind doctors of unanswered supervision requests, escalate urgent ones, and alert "
+        "supervisors of missed wellbeing check-ins."
+    )
+
+    def handle(self, *args, **options) -> None:
+        now = timezone.now()
+        done = supervision_requests_remind(now=now)
+        alerts = wellbeing_alert_missed(today=timezone.localdate(now))
+        if done or alerts or options["verbosity"] > 1:
+            self.stdout.write(
+                f"reminded {len(done.reminded)} request(s), escalated {len(done.escalated)}, "
+                f"{len(alerts)} missed check-in alert(s)"
+            )
