@@ -15,7 +15,7 @@ from tongban.supervision import wellbeing_selectors as selectors
 from tongban.supervision import wellbeing_services as services
 from tongban.supervision.models import SupportSettings, WellbeingAlert, WellbeingCheckIn
 
-from .wellbeing_helpers import CALM, WORRYING, check_in, peer_with_account
+from .wellbeing_helpers import CALM, WORRYING, check_in, english, peer_with_account
 
 pytestmark = pytest.mark.django_db
 
@@ -133,11 +133,10 @@ def test_the_program_sets_how_often(users, community_a):
 
 
 def test_check_in_page_says_who_was_told(client_for, users, community_a):
-    client = client_for(users["peer"])
+    client = client_for(english(users["peer"]))
     url = "/supervision/wellbeing/check-in/"
     assert client.get(url).status_code == 200
-    with translation.override("en"):
-        response = client.post(url, {**WORRYING, "text": "太累了"}, follow=True)
+    response = client.post(url, {**WORRYING, "text": "太累了"}, follow=True)
     assert (
         response.redirect_chain[-1][0] == f"/supervision/wellbeing/peer/{users['peer'].person_id}/"
     )
@@ -159,9 +158,8 @@ def test_check_in_page_says_who_was_told(client_for, users, community_a):
 
 def test_no_supervisor_account_is_said_truthfully(client_for, community_b, program):
     person, peer = peer_with_account("乙同伴", community_b, started_on=date(2015, 8, 1))
-    client = client_for(peer)
-    with translation.override("en"):
-        response = client.post("/supervision/wellbeing/check-in/", WORRYING, follow=True)
+    client = client_for(english(peer))
+    response = client.post("/supervision/wellbeing/check-in/", WORRYING, follow=True)
     shown = " ".join(str(m) for m in response.context["messages"])
     assert "no supervisor of your community has an account" in shown
     assert "were told" not in shown

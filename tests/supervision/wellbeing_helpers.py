@@ -24,3 +24,11 @@ def check_in(user, community, *, today: date | None = None, **answers):
     return services.wellbeing_checkin_create(
         peer=user.person, community=community, by=user, today=today, **values
     )
+
+
+def english(user):
+    """The user reads the pages in English (their account's language), so that tests may
+    assert on the English source strings whatever the catalogues hold."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+    return user
