@@ -22,7 +22,7 @@ from .models import (
 )
 
 
-def _add_errors(form: forms.BaseForm, errors: dict[str, list[str]]) -> None:
+def add_errors(form: forms.BaseForm, errors: dict[str, list[str]]) -> None:
     """The service's rules, for fields whose own checks passed (one message a field)."""
     for name, messages in errors.items():
         field = name if name in form.fields else None
@@ -82,7 +82,7 @@ class SupportSettingsForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        _add_errors(self, services.support_settings_errors(values=data))
+        add_errors(self, services.support_settings_errors(values=data))
         return data
 
     def values(self) -> dict:
@@ -119,7 +119,7 @@ class SupportPhaseForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        _add_errors(
+        add_errors(
             self,
             services.support_phase_errors(
                 program=self.program,
@@ -155,7 +155,7 @@ class SocialWorkerForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        _add_errors(
+        add_errors(
             self,
             services.social_worker_errors(
                 community=data.get("community"),
@@ -223,7 +223,7 @@ class MeetingConfirmForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        _add_errors(
+        add_errors(
             self,
             services.meeting_confirm_errors(
                 program=self.program,
@@ -266,7 +266,7 @@ class ProposalCancelForm(forms.Form):
             place="",
             communities=list(data.get("communities") or []),
         )
-        _add_errors(self, errors)
+        add_errors(self, errors)
         return data
 
 
@@ -353,7 +353,7 @@ class IssueForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         if not data.get("text", "").strip():
             return None
-        return services.IssueRow(category=data["category"], text=data["text"])
+        return services.IssueRow(category=data.get("category", ""), text=data["text"])
 
 
 class ActionForm(forms.Form):
@@ -382,7 +382,9 @@ class ActionForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         if not data.get("text", "").strip():
             return None
-        return services.ActionRow(text=data["text"], owner=data["owner"], due_on=data["due_on"])
+        return services.ActionRow(
+            text=data["text"], owner=data.get("owner"), due_on=data.get("due_on")
+        )
 
 
 IssueFormSet = forms.formset_factory(IssueForm, extra=0, max_num=30, absolute_max=30)

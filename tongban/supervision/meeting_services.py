@@ -725,10 +725,15 @@ def meeting_record(
         meeting.staff_present.set(staff_present)
         meeting.peers_present.set(peers_present)
     if issues_changed:
-        # One save a row (not bulk): the history keeps each issue.
+        # Rows said again are kept; the others removed, the new ones added. One save a
+        # row (not bulk): the history keeps each issue.
+        remaining = list(wanted)
         for issue in have:
-            issue.delete()
-        for category, text in wanted:
+            if (issue.category, issue.text) in remaining:
+                remaining.remove((issue.category, issue.text))
+            else:
+                issue.delete()
+        for category, text in remaining:
             SupervisionIssue.objects.create(meeting=meeting, category=category, text=text)
     notified: list[Notification] = []
     for row in actions:

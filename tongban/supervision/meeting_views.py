@@ -52,6 +52,7 @@ from .meeting_forms import (
     SocialWorkerForm,
     SupportPhaseForm,
     SupportSettingsForm,
+    add_errors,
 )
 from .models import SupervisionMeeting
 
@@ -591,10 +592,14 @@ def _record_forms(request, user, meeting, data=None):
         staff=User.objects.filter(pk__in=staff_ids).select_related("person").order_by("role"),
         peers=peers,
     )
+    # The rows come back whole on a POST: the list sent replaces the stored one (given as
+    # initial values, rows left as they were would count as empty and be dropped).
     issues = IssueFormSet(
         data,
         prefix="issues",
-        initial=[{"category": i.category, "text": i.text} for i in meeting.issues.order_by("pk")],
+        initial=None
+        if data is not None
+        else [{"category": i.category, "text": i.text} for i in meeting.issues.order_by("pk")],
     )
     actions = ActionFormSet(
         data,
@@ -622,25 +627,24 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
         valid = all([form.is_valid(), issues.is_valid(), actions.is_valid()])
         issue_rows = [row for row in (f.row() for f in issues.forms) if row]
         action_rows = [row for row in (f.row() for f in actions.forms) if row]
-        if form.is_valid():
-            data = form.cleaned_data
-            errors = services.meeting_record_errors(
-                meeting=meeting,
-                held_on=data.get("held_on"),
-                staff_present=list(data.get("staff_present") or []),
-                peers_present=list(data.get("peers_present") or []),
-                summary=data.get("summary", ""),
-                issues=issue_rows,
-                actions=action_rows,
-            )
-            # Row errors already shown on their rows are not repeated at the top.
-            if not issues.is_valid():
-                errors.pop("issues", None)
-            if not actions.is_valid():
-                errors.pop("actions", None)
-            if errors:
-                apply_validation_error(form, ValidationError(errors))
-                valid = False
+        data = form.cleaned_data
+        errors = services.meeting_record_errors(
+            meeting=meeting,
+            held_on=data.get("held_on"),
+            staff_present=list(data.get("staff_present") or []),
+            peers_present=list(data.get("peers_present") or []),
+            summary=data.get("summary", ""),
+            issues=issue_rows,
+            actions=action_rows,
+        )
+        # Row errors already shown on their rows are not repeated at the top.
+        if not issues.is_valid():
+            errors.pop("issues", None)
+        if not actions.is_valid():
+            errors.pop("actions", None)
+        if errors:
+            add_errors(form, errors)
+            valid = False
         if valid:
             try:
                 result = services.meeting_record(
