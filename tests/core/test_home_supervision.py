@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from tests.conftest import make_person
@@ -271,3 +272,44 @@ def test_the_home_page_costs_the_same_with_more_supervision_rows(
     add_supervision_rows(4, first=2, users=users, community_a=community_a)
     queries(client)
     assert queries(client) == one
+
+
+# --- Navigation ----------------------------------------------------------------------------
+
+
+def nav(client) -> str:
+    html = page(client)
+    return html.split('class="mainnav"')[1].split("</nav>")[0]
+
+
+def href(name: str) -> str:
+    try:
+        return f'href="{reverse(name)}"'
+    except NoReverseMatch:
+        pytest.skip(f"{name} does not exist yet")
+
+
+NAV = {
+    # role: (training, supervision meetings, wellbeing, ask for supervision, check-in)
+    "peer": (True, False, False, True, True),
+    "doctor": (True, True, True, False, False),
+    "psychologist": (True, True, True, False, False),
+    "psychiatrist": (True, True, True, False, False),
+    "socialworker": (True, True, True, False, False),
+    "manager": (True, True, False, False, False),
+    "research": (True, False, False, False, False),
+}
+
+
+@pytest.mark.parametrize("role", list(NAV))
+def test_the_navigation_links_follow_the_role(client_for, users, role):
+    names = (
+        "training:round_list",
+        "supervision:meeting_schedule",
+        "supervision:wellbeing_list",
+        "supervision:request_create",
+        "supervision:wellbeing_checkin",
+    )
+    links = nav(client_for(users[role]))
+    for name, expected in zip(names, NAV[role], strict=True):
+        assert (href(name) in links) is expected, name

@@ -263,18 +263,19 @@ def test_guidance_phases_clipped_to_the_range_and_stored_phases(guided, program,
 
 
 def test_the_page_shows_the_section(client_for, users, supervision, guided):
-    with translation.override("en"):
-        response = client_for(users["manager"]).get(
-            "/reports/program/", {"date_from": "2013-07-01", "date_to": "2016-06-30"},
-            HTTP_ACCEPT_LANGUAGE="en",
-        )  # fmt: skip
+    response = client_for(users["manager"]).get(
+        "/reports/program/", {"date_from": "2013-07-01", "date_to": "2016-06-30"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     part = html.split('id="training-supervision"')[1].split("</section>")[0]
     assert 'id="guidance-by-phase"' in part and 'id="issues-by-category"' in part
     assert 'id="meetings-by-year"' in part
     assert ">33.3<" in part  # "choosing and preparing topics": 2 of 6
-    assert "3 of 5 enrolled" in part and "(60.0%)" in part  # peers trained
+    trained = part.split('id="peers-trained"')[1].split("</div>")[0]
+    assert "3" in trained and "5" in trained and "(60.0%)" in trained
+    guidance = part.split('id="guidance-by-phase"')[1].split("</table>")[0]
+    assert ">66.7%<" in guidance and ">1.33<" in guidance  # 2 of 3 before; 4 notes / 3
 
 
 def test_the_json_has_the_same_figures(client_for, users, supervision, guided, program):
@@ -291,3 +292,14 @@ def test_the_json_has_the_same_figures(client_for, users, supervision, guided, p
 
 def test_peers_do_not_get_the_section(supervision, program):
     assert "training_supervision" not in build(program, peer_view=True)
+
+
+def test_sessions_before_the_first_phase_are_counted_apart(users, program, venue_a,
+                                                           peer_person_a):  # fmt: skip
+    early = add_sessions(venue_a, [date(2013, 6, 20)], by=users["research"], lead=peer_person_a)
+    notes(early[0].plan, after=1, by=users["doctor"])
+    guidance = section(program, date_from=date(2013, 6, 1))["guidance"]
+    assert [p["sessions"] for p in guidance["phases"]] == [0, 0]
+    outside = guidance["outside"]
+    assert (outside["key"], outside["sessions"], outside["with_after"]) == ("outside", 1, 1)
+    assert section(program)["guidance"]["outside"] is None
