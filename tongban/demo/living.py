@@ -73,6 +73,7 @@ from tongban.submissions import services as submissions
 from tongban.submissions.models import Submission, SubmissionEvent
 
 from . import screening
+from . import supervision as demo_supervision
 from . import training as demo_training
 from .evaluation import as_of
 from .sessions import (
@@ -494,6 +495,16 @@ def load() -> list[LivingAccount]:
         users=staff,
     )
     plans = _sessions(program, communities, persons, staff, t0)
+    demo_supervision.load_living(
+        program=program,
+        communities=communities,
+        persons=persons,
+        users=staff,
+        enrolled={
+            demo.key: t0 + timedelta(days=demo.enrolled) for demo in PEOPLE if demo.role == "peer"
+        },
+        t0=t0,
+    )
     _emergencies(program, communities, persons, staff, plans, t0)
     _submissions(program, communities, staff, t0)
     _evaluation(program, communities, persons, staff, t0)

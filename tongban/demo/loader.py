@@ -19,7 +19,7 @@ from tongban.accounts.models import Role, User
 from tongban.registry import services
 from tongban.registry.models import CaregiverLink, Community, Person, Program, Venue
 
-from . import evaluation, screening, sessions, training
+from . import evaluation, screening, sessions, supervision, training
 from .population import demo_population
 
 PROGRAM_NAME = "朝阳区社区同伴支持服务"
@@ -214,6 +214,13 @@ def load() -> list[DemoAccount]:
     )
     sessions.load(
         program=program, communities=communities, persons=persons, people=people, users=users
+    )
+    supervision.load_paper(
+        program=program,
+        communities=communities,
+        persons=persons,
+        people=people,
+        users={user.username: user for user in users},
     )
     evaluation.load(
         program=program,

@@ -80,18 +80,16 @@ def pre_service_sittings(
     peers: list[str],
     *,
     missed: dict[str, str] | None = None,
-    extra: dict[str, tuple[str, ...]] | None = None,
     until: date | None = None,
 ) -> list[Sitting]:
     """The six workshops over five half-days `days`, attended by `peers`, except those in
-    `missed` (key -> workshop code); `extra`: others present at a workshop (co-presenting
-    peers). With `until`, sittings on or after it are still to come: no attendance."""
+    `missed` (key -> workshop code). With `until`, sittings on or after it are still to
+    come: no attendance."""
     missed = missed or {}
-    extra = extra or {}
     sittings = []
     for code, (index, starts_at, ends_at) in zip(WORKSHOP_CODES, HALF_DAYS, strict=True):
         day = days[index]
-        present = tuple(k for k in peers if missed.get(k) != code) + extra.get(code, ())
+        present = tuple(k for k in peers if missed.get(k) != code)
         if until is not None and day >= until:
             present = ()
         sittings.append(Sitting(day, starts_at, ends_at, workshop=code, attended=present))
@@ -114,13 +112,17 @@ MAKE_UP_2013 = Sitting(
 )
 MISSED_2015 = {"peer-12": "listening"}
 MAKE_UP_2015 = Sitting(
-    date(2015, 6, 26), time(9, 0), time(11, 30), workshop="listening", make_up=True,
+    date(2015, 6, 26),
+    time(9, 0),
+    time(11, 30),
+    workshop="listening",
+    make_up=True,
     attended=("peer-12",),
-)  # fmt: skip
+)
 # The paper: peers of the first two communities "shared their experiences and demonstrated
-# how to conduct activities" when the new peers were trained in June 2015.
+# how to conduct activities" when the new peers were trained in June 2015 (the round's
+# co-presenters; the attendance lists are the round's communities' peers).
 CO_PRESENTERS_2015 = ("peer-01", "peer-02", "peer-04")
-CO_PRESENTED_2015 = ("concept", "group_activities")
 CONTINUING_2014 = date(2014, 11, 14)
 CONTINUING_2016 = date(2016, 3, 4)
 
@@ -198,7 +200,6 @@ def paper_rounds(people: list[DemoPerson]) -> list[RoundPlan]:
                     JUNE_2015,
                     peers(second, JUNE_2015[0], enrolled_by=JUNE_2015[0]),
                     missed=MISSED_2015,
-                    extra={code: CO_PRESENTERS_2015 for code in CO_PRESENTED_2015},
                 ),
                 MAKE_UP_2015,
             ),
@@ -210,9 +211,9 @@ def paper_rounds(people: list[DemoPerson]) -> list[RoundPlan]:
             CONTINUING_2016,
             CONTINUING_2016,
             every,
-            ("psychologist", "socialworker"),
+            ("psychologist",),
             (),
-            "社工加入项目：介绍社工在活动前后可以提供的协助。",
+            "社工加入项目：社工赵静介绍在活动前后可以提供的协助。",
             (
                 Sitting(
                     CONTINUING_2016,
@@ -308,7 +309,6 @@ def living_rounds(t0: date) -> list[RoundPlan]:
                 pre_service_sittings(
                     current,
                     [NEW_PEER_KEY],
-                    extra={"group_activities": LIVING_CO_PRESENTERS},
                     until=t0,
                 )
             ),

@@ -65,11 +65,12 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Living program ({living.SLUG}): started {program.started_on}, first "
-                f"loaded {first_load}; 2 communities (hepingjie, balizhuang), 6 peers, "
-                "16 consumers, 4 caregivers. On that day: sessions planned for the coming "
-                "days and held but not recorded, a cycle waiting for review, one returned, "
-                "one to submit, an emergency event waiting for acknowledgement, an "
-                "evaluation round in progress with interviews to do."
+                f"loaded {first_load}; 2 communities (hepingjie, balizhuang), 7 peers "
+                "(one new, in pre-service training), 16 consumers, 4 caregivers. On that "
+                "day: sessions planned for the coming days and held but not recorded, a "
+                "cycle waiting for review, one returned, one to submit, an emergency event "
+                "waiting for acknowledgement, an evaluation round in progress with "
+                "interviews to do."
             )
         )
         self.stdout.write(
@@ -81,6 +82,19 @@ class Command(BaseCommand):
                 "4 candidates screened out (aged 63; stable only 2 months; alcohol abuse; a "
                 "peer candidate with PSP 45). Living program: a candidate at each stage, one "
                 "waiting for the psychiatrist on the first-load day."
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Training and supervision: paper's program: pre-service rounds in June 2013 "
+                "(Tuanjiehu, Maizidian) and June 2015 (Xiangheyuan, Jinsong, with peers of the "
+                "first communities co-presenting), two make-up sessions, continuing training; "
+                "guidance notes on year one's first sessions, group supervision every six weeks "
+                "from July 2014 (issues raised, actions done), a social worker from March 2016, "
+                "answered requests, 2015 check-ins of the peer who quit. Living program: a "
+                "round under way with a peer not ready to lead, a group supervision date "
+                "proposed in the coming days, an open action for `doctor`, an urgent request "
+                "waiting for `doctor`, a peer's check-in overdue."
             )
         )
         self.stdout.write(
