@@ -251,3 +251,61 @@ def test_social_worker_added_to_a_community_sees_it(client_for, users, program, 
     assignment.refresh_from_db()
     assert assignment.ends_on == date(2018, 1, 31)
     assert assignment.history.count() == 2
+
+
+def test_every_page_renders_for_the_manager(client_for, users, program, community_a):
+    from tongban.supervision.models import SupervisionAction, SupervisionMeeting
+
+    client = client_for(in_english(users["manager"]))
+    services.support_phase_create(
+        program=program,
+        kind="later",
+        starts_on=date(2016, 3, 1),
+        guidance_every_session=False,
+        group_every_days=42,
+        by=users["manager"],
+    )
+    phase = SupportPhase.objects.get(starts_on=date(2016, 3, 1))
+    assignment = services.social_worker_assign(
+        program=program,
+        community=community_a,
+        user=users["socialworker"],
+        starts_on=date(2016, 3, 1),
+        by=users["manager"],
+    )
+    meeting = services.meeting_confirm(
+        program=program,
+        proposed_on=date(2014, 7, 1),
+        held_on=date(2014, 7, 1),
+        starts_at=None,
+        place="",
+        communities=[community_a],
+        by=users["manager"],
+    ).meeting
+    action = SupervisionAction.objects.create(
+        meeting=meeting, text="x", owner=users["doctor"], due_on=date(2014, 8, 1)
+    )
+    urls = [
+        reverse("supervision:support_settings"),
+        reverse("supervision:support_settings_edit"),
+        reverse("supervision:phase_create"),
+        reverse("supervision:phase_edit", args=[phase.pk]),
+        reverse("supervision:phase_delete", args=[phase.pk]),
+        reverse("supervision:social_worker_create"),
+        reverse("supervision:social_worker_end", args=[assignment.pk]),
+        reverse("supervision:meeting_schedule") + "?year=2014",
+        reverse("supervision:meeting_confirm") + "?on=2014-08-12",
+        reverse("supervision:proposal_cancel") + "?on=2014-08-12",
+        reverse("supervision:meeting_detail", args=[meeting.pk]),
+        reverse("supervision:meeting_move", args=[meeting.pk]),
+        reverse("supervision:meeting_cancel", args=[meeting.pk]),
+        reverse("supervision:meeting_record", args=[meeting.pk]),
+        reverse("supervision:meeting_void", args=[meeting.pk]),
+        reverse("supervision:action_list"),
+        reverse("supervision:action_list") + "?show=all&closed=on",
+        reverse("supervision:action_done", args=[action.pk]),
+        reverse("supervision:action_cancel", args=[action.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert SupervisionMeeting.objects.count() == 1
