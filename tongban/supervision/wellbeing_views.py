@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from tongban.core import scope
 from tongban.core.concurrency import EditConflict, current_version
@@ -218,10 +218,13 @@ def wellbeing_checkin_void(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def wellbeing_alert_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST marks the alert seen; a GET (a reload, an old tab) shows the peer's page."""
     user = request.user
     alert = get_object_or_404(selectors.alerts(user), pk=pk)
+    if request.method != "POST":
+        return redirect(f"{reverse('supervision:wellbeing_peer', args=[alert.peer_id])}#alerts")
     try:
         services.wellbeing_alert_mark_seen(alert=alert, by=user)
     except ValidationError as error:
