@@ -567,12 +567,13 @@ def _guidance(params: ReportParams) -> dict[str, Any]:
         for row in selectors.guidance_by_phase(params, [(a, b) for _p, a, b in clipped])
     }
     labels = dict(SupportPhase.Kind.choices)
+    names = {SupportPhase.Kind.FIRST: _("first phase"), SupportPhase.Kind.LATER: _("later phase")}
 
-    def row(key: str, label: str, found_row: dict | None, **extra: Any) -> dict[str, Any]:
+    def row(key: str, name: str, label: str, found_row: dict | None, **extra) -> dict[str, Any]:
         found_row = found_row or {}
         n = found_row.get("n", 0)
         notes = found_row.get("notes") or 0
-        out = {"key": key, "label": label, **extra, "sessions": n}
+        out = {"key": key, "name": name, "label": label, **extra, "sessions": n}
         for name in ("with_before", "with_after", "with_both"):
             out[name] = found_row.get(name, 0)
             out[f"{name}_percent"] = statistics.percent(out[name], n)
@@ -583,6 +584,7 @@ def _guidance(params: ReportParams) -> dict[str, Any]:
     phases = [
         row(
             phase.kind,
+            str(names.get(phase.kind, phase.kind)),
             str(labels.get(phase.kind, phase.kind)),
             found.get(index),
             starts_on=_iso(first),
@@ -595,7 +597,11 @@ def _guidance(params: ReportParams) -> dict[str, Any]:
     return {
         "phases": phases,
         # Sessions before the program's first phase (none unless dates were typed wrong).
-        "outside": row("outside", _("outside any phase"), outside) if outside else None,
+        "outside": (
+            row("outside", _("outside any phase"), _("before the first phase"), outside)
+            if outside
+            else None
+        ),
     }
 
 
