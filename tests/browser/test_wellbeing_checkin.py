@@ -17,7 +17,7 @@ WHAT_ELSE = "最近带活动有点累，想多休息"
 
 def tap(page, name: str, value: int) -> None:
     """Tap the button of a level (the radio underneath is hidden behind its face)."""
-    page.click(f"label.level:has(input[name={name}][value='{value}']) .level-face")
+    page.click(f"label.level:has(input[name={name}][value='{value}'])")
 
 
 def test_peer_completes_a_check_in_on_a_phone(live_server, new_phone, users, community_a):
@@ -68,6 +68,12 @@ def test_peer_completes_a_check_in_on_a_phone(live_server, new_phone, users, com
     assert peer.locator("#alerts").count() == 0
     assert peer.locator(".badge.worrying").count() == 0
     shoot(peer, "wellbeing-04-peer-trend")
+    # From there, asking for a break is one tap away.
+    with peer.expect_navigation():
+        peer.click("main .own-actions a[href='/supervision/breaks/new/']")
+    assert peer.locator("input[name=starts_on][type=date]").is_visible()
+    assert_tappable(peer, "main button[type=submit]")
+    shoot(peer, "wellbeing-05-break-form")
 
     # The community doctor: notified, and sees the alert on the peer's trend.
     assert WellbeingAlert.objects.get().checkin == checkin
@@ -77,10 +83,10 @@ def test_peer_completes_a_check_in_on_a_phone(live_server, new_phone, users, com
     doctor.goto(url(live_server, notice.url))
     assert doctor.locator("#alerts .unseen").count() == 1
     assert doctor.locator(".trend .badge.worrying").count() == 1
-    shoot(doctor, "wellbeing-05-doctor-trend")
+    shoot(doctor, "wellbeing-06-doctor-trend")
     with doctor.expect_navigation():
         doctor.click("#alerts button[name=seen]")
     assert doctor.locator("#alerts .unseen").count() == 0
     doctor.goto(url(live_server, "/supervision/wellbeing/"))
     assert doctor.locator(".peer-row").count() == 1
-    shoot(doctor, "wellbeing-06-doctor-list")
+    shoot(doctor, "wellbeing-07-doctor-list")
