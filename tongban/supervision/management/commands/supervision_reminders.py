@@ -10,8 +10,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from tongban.supervision.request_services import supervision_requests_remind
-from tongban.supervision.wellbeing_services import wellbeing_alert_missed
+from tongban.supervision import request_services, wellbeing_services
 
 
 class Command(BaseCommand):
@@ -22,8 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         now = timezone.now()
-        done = supervision_requests_remind(now=now)
-        alerts = wellbeing_alert_missed(today=timezone.localdate(now))
+        done = request_services.supervision_requests_remind(now=now)
+        alerts = wellbeing_services.wellbeing_alert_missed(today=timezone.localdate(now))
         if done or alerts or options["verbosity"] > 1:
             self.stdout.write(
                 f"reminded {len(done.reminded)} request(s), escalated {len(done.escalated)}, "
