@@ -206,3 +206,17 @@ def test_a_peer_in_two_communities_chooses(client_for, users, community_a, commu
 def test_staff_cannot_check_in(client_for, users):
     for name in ("doctor", "manager", "research"):
         assert client_for(users[name]).get("/supervision/wellbeing/check-in/").status_code == 403
+
+
+def test_a_calm_answer_says_who_can_see_it(client_for, users, community_a, community_b):
+    client = client_for(english(users["peer"]))
+    response = client.post("/supervision/wellbeing/check-in/", CALM, follow=True)
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "your supervisors will see it" in shown
+    _person, peer_b = peer_with_account("乙同伴", community_b, started_on=date(2015, 8, 1))
+    users["psychiatrist"].programs.clear()  # nobody supervises community B now
+    response = client_for(english(peer_b)).post(
+        "/supervision/wellbeing/check-in/", CALM, follow=True
+    )
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "No supervisor of your community has an account" in shown

@@ -121,9 +121,17 @@ def _confirm_checkin(request: HttpRequest, checkin: WellbeingCheckIn) -> None:
                 "community has an account to be told: please phone your community doctor."
             ),
         )
-    else:
+    elif selectors.supervisors_of(checkin.community):
         messages.success(
             request, _("Thank you. Your check-in is saved; your supervisors will see it.")
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "Thank you. Your check-in is saved. No supervisor of your community has an "
+                "account yet to see it."
+            ),
         )
     if checkin.wants_break:
         messages.info(request, _("You would like a break: say from when below."))
