@@ -251,3 +251,14 @@ def test_home_work_queries_do_not_grow(users, program, community_a, name):
         work = selectors.home_work(fresh, TODAY)
     assert len(work["meeting_actions"]) == 6
     assert len(several) == len(one)
+
+
+@pytest.mark.parametrize("name", ["peer", "doctor"])
+def test_the_home_page_shows_the_action_until_done(client_for, users, program, community_a, name):
+    owner = users[name]
+    meeting = held_meeting(program, community_a, users, [("主页上的行动", owner, date(2015, 1, 1))])
+    client = client_for(in_english(owner))
+    page = client.get(reverse("home")).content.decode()
+    assert "主页上的行动" in page and "overdue" in page
+    services.action_done(action=meeting.actions.get(), note="", by=owner)
+    assert "主页上的行动" not in client.get(reverse("home")).content.decode()
