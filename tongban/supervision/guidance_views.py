@@ -4,7 +4,7 @@ The notes show on the session's page; these pages add and void them."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tongban.core.forms_util import apply_validation_error
-from tongban.core.permissions import can_give_guidance, require
+from tongban.core.permissions import can_give_guidance
 from tongban.core.voiding import void_page
 
 from . import guidance_services as services
@@ -20,12 +20,13 @@ from . import request_selectors as selectors
 from .guidance_forms import GuidanceForm
 
 
-@require(can_give_guidance)
 @require_http_methods(["GET", "POST"])
 def guidance_create(request: HttpRequest, session_pk: int) -> HttpResponse:
     """?when=before|after from the session page's links."""
     user = request.user
-    session = selectors.session_get(user, session_pk)
+    session = selectors.session_get(user, session_pk)  # 404 first, for every role
+    if not can_give_guidance(user):
+        raise PermissionDenied
     session_url = reverse("activities:session_detail", args=[session.pk])
     if session.is_voided:
         messages.info(request, _("This session was voided."))
@@ -59,10 +60,11 @@ def guidance_create(request: HttpRequest, session_pk: int) -> HttpResponse:
     )
 
 
-@require(can_give_guidance)
 @require_http_methods(["GET", "POST"])
 def guidance_void(request: HttpRequest, pk: int) -> HttpResponse:
-    note = selectors.guidance_get(request.user, pk)
+    note = selectors.guidance_get(request.user, pk)  # 404 first, for every role
+    if not can_give_guidance(request.user):
+        raise PermissionDenied
     session_url = reverse("activities:session_detail", args=[note.session_id])
     return void_page(
         request,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -151,12 +151,15 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require(can_answer_supervision)
 @require_http_methods(["GET", "POST"])
 def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The first answer, or a correction of it (from the version the form was opened on)."""
     user = request.user
+    # The lookup first: a request outside the user's scope is a 404 for every role (the
+    # manager, who may not answer, learns nothing about another program's requests).
     supervision_request = selectors.request_get(user, pk)
+    if not can_answer_supervision(user):
+        raise PermissionDenied
     if supervision_request.is_voided:
         messages.info(request, _("This request was voided."))
         return redirect("supervision:request_detail", pk=pk)
@@ -202,11 +205,12 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "supervision/request_answer.html", context)
 
 
-@require(can_answer_supervision)
 @require_http_methods(["GET", "POST"])
 def request_action_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    supervision_request = selectors.request_get(user, pk)
+    supervision_request = selectors.request_get(user, pk)  # 404 first, for every role
+    if not can_answer_supervision(user):
+        raise PermissionDenied
     if request.method != "POST" or supervision_request.is_voided:
         return redirect("supervision:request_detail", pk=pk)
     form = ActionForm(request.POST, request=supervision_request)
