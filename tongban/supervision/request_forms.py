@@ -77,6 +77,8 @@ class RequestForm(forms.Form):
         self.answerers = services.answerers(community)
         users = self.answerers.users
         doctor = self.fields["doctor"]
+        # Checked by the service's rule (its own words), but required all the same.
+        doctor.marked_required = True
         doctor.queryset = User.objects.filter(pk__in=[user.pk for user in users]).order_by(
             "first_name", "username", "pk"
         )
@@ -126,11 +128,11 @@ class ActionFields(forms.Form):
     """An agreed action: what, who, by when (all three, or none)."""
 
     action_text = forms.CharField(
-        label=_("agreed action"),
+        label=_("what will be done"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Optional: something someone will do, with a due date."),
+        help_text=_("Something someone will do by a date: it stays on their home page until done."),
     )
     action_owner = PeopleField(
         label=_("who will do it"), queryset=None, empty_label=_("choose"), required=False

@@ -141,7 +141,20 @@ def request_history(request: SupervisionRequest) -> list[audit.AuditEntry]:
         subject=lambda _record: str(SupervisionAction._meta.verbose_name),
         hidden_fields=("request", "meeting", "community", "created_by"),
     )
+    # How the answer was given is stored as a code: show its label.
+    how = str(SupervisionRequest._meta.get_field("answered_how").verbose_name)
+    for entry in entries:
+        for change in entry.changes:
+            if change.label == how:
+                change.old = _how(change.old)
+                change.new = _how(change.new)
     return audit.merge(entries, action_entries)
+
+
+def _how(value: str) -> str:
+    from .request_services import answered_how_label
+
+    return answered_how_label(value) if value and value != "—" else value
 
 
 def sessions_offered(community) -> QuerySet[ActivityPlan]:
