@@ -68,11 +68,14 @@ def test_a_peer_asks_and_the_doctor_answers(
     # The doctor: the request first in the list, urgent, with how long it has waited.
     doctor = new_phone()
     login(doctor, live_server, "doctor")
+    # On the home page first: waiting, urgent.
+    assert "组员在活动中争吵" in doctor.locator("section.home-requests").inner_text()
+    shoot(doctor, "supervision-request-04-doctor-home")
     doctor.goto(url(live_server, "/supervision/requests/"))
     first = doctor.locator("ul.requests li.card").first
     assert "组员在活动中争吵" in first.inner_text()
     assert first.locator(".waiting").count() == 1
-    shoot(doctor, "supervision-request-04-list")
+    shoot(doctor, "supervision-request-05-list")
     with doctor.expect_navigation():
         first.locator("a").first.click()
     with doctor.expect_navigation():
@@ -84,14 +87,14 @@ def test_a_peer_asks_and_the_doctor_answers(
     due = (timezone.localdate() + timedelta(days=7)).isoformat()
     doctor.fill("input[name=action_due_on]", due)
     assert_tappable(doctor, "form.form button[type=submit]")
-    shoot(doctor, "supervision-request-05-answer")
+    shoot(doctor, "supervision-request-06-answer")
     with doctor.expect_navigation():
         doctor.click("form.form button[type=submit]")
     assert path_of(doctor) == f"/supervision/requests/{request.pk}/"
     request.refresh_from_db()
     assert request.answered_by == users["doctor"]
     assert SupervisionAction.objects.get().owner == users["peer"]
-    shoot(doctor, "supervision-request-06-answered")
+    shoot(doctor, "supervision-request-07-answered")
 
     # The peer reads the answer and the action.
     peer.goto(url(live_server, f"/supervision/requests/{request.pk}/"))
@@ -101,4 +104,7 @@ def test_a_peer_asks_and_the_doctor_answers(
     assert Notification.objects.filter(
         recipient=users["peer"], kind=Notification.Kind.SUPERVISION_ANSWERED
     ).exists()
-    shoot(peer, "supervision-request-07-peer-reads")
+    shoot(peer, "supervision-request-08-peer-reads")
+    peer.goto(url(live_server, "/"))
+    assert "组员在活动中争吵" in peer.locator("section.home-my-requests").inner_text()
+    shoot(peer, "supervision-request-09-peer-home")

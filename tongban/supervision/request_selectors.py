@@ -305,4 +305,6 @@ def home_work(user, today: date) -> dict:
     if can_give_guidance(user):
         work.gives_guidance = True
         work.guidance = guidance_missing(user, today)
+    if not (work.is_supervisor or work.guidance):
+        return {}  # nothing for this role (a social worker with no guidance due)
     return {"request_work": work}
