@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.conftest import make_user
+from tests.conftest import complete_training, make_user
 from tests.screening.conftest import PASSING, consent_all
 from tongban.accounts.models import Role, User
 from tongban.activities.models import ActivityPlan
@@ -163,8 +163,12 @@ def test_a_new_manager_sets_up_a_program_and_a_peer_plans_the_first_session(
 
     phone.goto(url(live_server, "/program/"))
     assert phone.locator("#step-venues.todo").is_visible()  # the second community has none
+    assert phone.locator("#step-training.todo").is_visible()
     assert phone.locator("#step-session.todo").is_visible()
     keep(phone, "06-checklist-after-peer")
+    # Only a peer with every pre-service workshop may lead (training pages are tested in
+    # tests/browser/test_training_flow.py): the peer's training, as a fixture.
+    complete_training(peer, community=first, on=today)
 
     # The peer signs in on their own phone and plans the first session.
     peer_phone = new_phone()

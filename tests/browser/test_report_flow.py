@@ -37,7 +37,7 @@ SECTIONS = [
     ("service-process", "Service process"),
     ("service-content", "Service content"),
     ("participants", "Participants"),
-    ("training-supervision", "Training and supervision"),
+    ("training-supervision", "Peer training and supervision"),
     ("evaluation", "Satisfaction and perceived benefit"),
 ]
 CHARTS = ("#fig-sessions-by-period", "#fig-categories")

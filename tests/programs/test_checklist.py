@@ -9,7 +9,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import make_person, make_user
+from tests.conftest import complete_training, make_person, make_user
 from tongban.accounts.models import Role
 from tongban.programs.selectors import setup_checklist, setup_done
 from tongban.registry.models import Community, Program, Venue
@@ -26,10 +26,13 @@ def state(program) -> dict[str, bool]:
 def test_a_new_program_has_everything_to_do(db):
     program = Program.objects.create(name="新项目", slug="new", started_on=date(2026, 1, 1))
     steps = setup_checklist(program)
-    assert [s.key for s in steps] == ["communities", "venues", "staff", "peers", "session"]
+    assert [s.key for s in steps] == [
+        "communities", "venues", "staff", "peers", "training", "session"
+    ]  # fmt: skip
     assert not any(s.done for s in steps)
     assert steps[0].url == "/program/communities/new/"
-    assert steps[4].url == "/sessions/plan/"
+    assert steps[4].url == "/training/"
+    assert steps[5].url == "/sessions/plan/"
 
 
 def test_without_a_program_the_only_step_is_to_create_one():
@@ -43,7 +46,8 @@ def test_steps_follow_the_program_as_it_is_set_up(db):
         program=program, code="one", name="一", started_on=date(2026, 1, 1)
     )
     assert state(program) == {
-        "communities": True, "venues": False, "staff": False, "peers": False, "session": False
+        "communities": True, "venues": False, "staff": False, "peers": False,
+        "training": False, "session": False,
     }  # fmt: skip
     step = setup_checklist(program)[1]
     assert step.missing == ["一"] and step.url == f"/program/communities/{one.pk}/venues/new/"
@@ -71,6 +75,25 @@ def test_steps_follow_the_program_as_it_is_set_up(db):
     steps = {s.key: s for s in setup_checklist(program)}
     assert not steps["venues"].done and steps["venues"].missing == ["二"]
     assert steps["session"].done
+
+
+def test_peers_must_be_trained_before_the_first_session(db):
+    program = Program.objects.create(
+        name="新项目", slug="new", started_on=date(2026, 1, 1),
+        training_records_from=date(2026, 1, 1),
+    )  # fmt: skip
+    one = Community.objects.create(
+        program=program, code="one", name="一", started_on=date(2026, 1, 1)
+    )
+    first = make_person("同伴一", community=one, role="peer", started_on=date(2026, 1, 2))
+    second = make_person("同伴二", community=one, role="peer", started_on=date(2026, 1, 2))
+    steps = {s.key: s for s in setup_checklist(program)}
+    assert steps["peers"].done
+    assert not steps["training"].done and steps["training"].missing == ["一"]
+    complete_training(first, community=one, on=date(2026, 1, 3))
+    assert not state(program)["training"]  # one trained peer cannot run a session alone
+    complete_training(second, community=one, on=date(2026, 1, 3))
+    assert state(program)["training"]
 
 
 def test_a_closed_community_needs_nothing(db):
@@ -102,13 +125,13 @@ def test_constant_queries(community_a, community_b, users):
         )
         Venue.objects.create(community=community, name="室", kind=Venue.Kind.OTHER)
         make_person(f"同伴{i}", community=community, role="peer")
-    assert count() == before == 2
+    assert count() == before == 3
 
 
 def test_the_template_shows_each_step_with_its_link(community_a, users):
     html = render_to_string(
         "programs/checklist.html", {"steps": setup_checklist(community_a.program)}
     )
-    assert html.count('<li class="setup-step') == 5
+    assert html.count('<li class="setup-step') == 6
     assert 'id="step-communities"' in html and "setup-step done" in html
     assert "/sessions/plan/" in html  # the session step is not done: its link is shown

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from tongban.core import audit, scope
 from tongban.core.models import bilingual
-from tongban.registry.models import Community, Enrolment, Program, Venue
+from tongban.registry.models import Community, Enrolment, Person, Program, Venue
 
 # A session has a lead and an assisting peer (MODEL.md): a community needs two peers.
 PEERS_NEEDED = 2
@@ -46,8 +46,19 @@ def _staff_assigned() -> Exists:
     )
 
 
-def _with_setup_counts(queryset: QuerySet) -> QuerySet:
+def _with_setup_counts(queryset: QuerySet, *, trained_for: Program | None = None) -> QuerySet:
     in_service_peers = Enrolment.objects.in_service().filter(role=Enrolment.Role.PEER)
+    counts = {}
+    if trained_for is not None:
+        # Peers in service who have every pre-service workshop today: they may lead.
+        from tongban.training.readiness import trained
+
+        ready = trained(Person.objects.all(), program=trained_for, on=timezone.localdate())
+        counts["peers_trained"] = Count(
+            "enrolments",
+            filter=Q(enrolments__in=in_service_peers, enrolments__person__in=ready),
+            distinct=True,
+        )
     return queryset.annotate(
         venues_in_use=Count("venues", filter=Q(venues__in_use=True), distinct=True),
         venues_total=Count("venues", distinct=True),
@@ -55,6 +66,7 @@ def _with_setup_counts(queryset: QuerySet) -> QuerySet:
             "enrolments", filter=Q(enrolments__in=in_service_peers), distinct=True
         ),
         has_staff=_staff_assigned(),
+        **counts,
         **_records(),
     )
 
@@ -167,10 +179,11 @@ class Step:
 
 
 def setup_checklist(program: Program | None) -> list[Step]:
-    """What a new program still needs before peers can run sessions: two queries.
+    """What a new program still needs before peers can run sessions: three queries.
 
     Per open community: an in-use venue, an assigned staff account, two peers in
-    service; for the program: at least one community and one session planned.
+    service who have had the pre-service training; for the program: at least one
+    community and one session planned.
     """
     from tongban.activities.models import ActivityPlan
 
@@ -187,10 +200,11 @@ def setup_checklist(program: Program | None) -> list[Step]:
     today = timezone.localdate()
     communities = list(
         _with_setup_counts(
-            Community.objects.filter(program=program).filter(
-                Q(ended_on__isnull=True) | Q(ended_on__gte=today)
-            )
-        ).order_by("started_on", "name", "pk")
+            Community.objects.filter(program=program),
+            trained_for=program,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .order_by("started_on", "name", "pk")
     )
     has_session = ActivityPlan.objects.current().filter(community__program=program).exists()
 
@@ -200,6 +214,7 @@ def setup_checklist(program: Program | None) -> list[Step]:
     no_venue = [c for c in communities if not c.venues_in_use]
     no_staff = [c for c in communities if not c.has_staff]
     few_peers = [c for c in communities if c.peers_in_service < PEERS_NEEDED]
+    untrained = [c for c in communities if c.peers_trained < PEERS_NEEDED]
     venue_url = (
         reverse("programs:venue_create", args=[no_venue[0].pk])
         if no_venue
@@ -236,6 +251,14 @@ def setup_checklist(program: Program | None) -> list[Step]:
             url=reverse("registry:person_create") + "?role=peer",
             action=_("Add a peer"),
             missing=names(few_peers),
+        ),
+        Step(
+            key="training",
+            label=_("Train at least two peers in each community (every pre-service workshop)"),
+            done=bool(communities) and not untrained,
+            url=reverse("training:round_list"),
+            action=_("Training rounds"),
+            missing=names(untrained),
         ),
         Step(
             key="session",
