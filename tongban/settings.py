@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tongban.screening",
     "tongban.training",
     "tongban.supervision",
+    "tongban.exports",
     "tongban.reports",
     "tongban.demo",
 ]

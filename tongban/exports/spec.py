@@ -1,0 +1,82 @@
+"""What an export file holds, independent of its format: a table is a list of variables and
+an iterable of rows (tuples in the variables' order).
+
+The writers (csv_xlsx.py, sav.py, dta.py) take a `Table` and stream it; the codebook reads
+the same variables. Names follow SPSS's rules and Stata's tighter ones (a letter first,
+letters, digits and underscores, at most 32 ASCII characters), so one name works everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
+
+# SPSS byte limits (UTF-8): a variable label, a value label.
+VARIABLE_LABEL_BYTES = 255
+VALUE_LABEL_BYTES = 120
+
+
+class Kind(StrEnum):
+    # An integer or decimal number; codes of a choice are integers with value labels.
+    NUMERIC = "numeric"
+    # Text of at most `width` bytes in UTF-8 (pseudonymous IDs, codes).
+    STRING = "string"
+    # A calendar date (None when unknown).
+    DATE = "date"
+
+
+class Measure(StrEnum):
+    NOMINAL = "nominal"
+    ORDINAL = "ordinal"
+    SCALE = "scale"
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    label: str
+    kind: Kind = Kind.NUMERIC
+    measure: Measure = Measure.SCALE
+    # Codes and their labels (integers for numeric variables).
+    values: dict[int | str, str] = field(default_factory=dict)
+    # Declared missing values: code -> reason ("not assessed: refused"). Numeric only, all
+    # negative, so SPSS can declare them as one range (lowest..-1) and Stata as .a, .b, ...
+    missing: dict[int, str] = field(default_factory=dict)
+    # Bytes for a string variable (UTF-8).
+    width: int = 8
+    # Where the value comes from (model.field or how it is derived), for the codebook.
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if not NAME_RE.match(self.name):
+            raise ValueError(f"not a valid variable name: {self.name!r}")
+        if any(code >= 0 for code in self.missing):
+            raise ValueError(f"{self.name}: declared missing codes must be negative")
+
+
+@dataclass
+class Table:
+    # The file's name without extension (people, attendance, ...): also a valid name.
+    name: str
+    label: str
+    variables: list[Variable]
+    # Tuples in the order of `variables`: int/float/None for numeric, str/None for string,
+    # datetime.date/None for date. Read once, as it is written.
+    rows: Iterable[tuple]
+
+
+def cut_utf8(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` bytes of UTF-8, at a character boundary."""
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text
+    return encoded[:limit].decode("utf-8", errors="ignore")
+
+
+SPSS_EPOCH = date(1582, 10, 14)
+STATA_EPOCH = date(1960, 1, 1)
