@@ -1,15 +1,20 @@
-"""The `tongban` console command (pyproject [project.scripts]): `tongban report ...` runs
-`manage.py report ...` with the project's settings."""
+"""The `tongban` console command (pyproject [project.scripts]): `tongban report ...`,
+`tongban export ...` and `tongban import ...` run the management command of the same name
+with the project's settings."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-COMMANDS = ("report",)
+COMMANDS = ("report", "export", "import")
 USAGE = (
     "usage: tongban report --program SLUG --json [--from YYYY-MM-DD] [--to YYYY-MM-DD] "
     "[--community CODE ...]\n"
+    "       tongban export --program SLUG --format csv|xlsx|sav|dta|templates "
+    "[--lang zh-hans|en] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--community CODE ...] "
+    "--out FILE.zip\n"
+    "       tongban import DIR\n"
 )
 
 

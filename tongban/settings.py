@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tongban.training",
     "tongban.supervision",
     "tongban.exports",
+    "tongban.imports",
     "tongban.reports",
     "tongban.demo",
 ]

@@ -32,4 +32,6 @@ urlpatterns = [
     path("screening/", include("tongban.screening.urls")),
     path("training/", include("tongban.training.urls")),
     path("supervision/", include("tongban.supervision.urls")),
+    path("exports/", include("tongban.exports.urls")),
+    path("import/", include("tongban.imports.urls")),
 ]
