@@ -80,3 +80,12 @@ def cut_utf8(text: str, limit: int) -> str:
 
 SPSS_EPOCH = date(1582, 10, 14)
 STATA_EPOCH = date(1960, 1, 1)
+
+
+def stata_missing_letters(variable: Variable) -> dict[int, str]:
+    """Stata's extended missing value for each declared missing code: -1 is .a, -2 is .b, and
+    so on from -1 downwards, so adding a further code keeps the letters of the others."""
+    codes = sorted(variable.missing, reverse=True)
+    if len(codes) > 26:
+        raise ValueError(f"{variable.name}: Stata has 26 extended missing values (.a to .z)")
+    return {code: chr(ord("a") + index) for index, code in enumerate(codes)}
