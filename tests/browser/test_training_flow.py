@@ -91,6 +91,7 @@ def test_a_round_a_missed_workshop_and_the_make_up(live_server, new_phone, users
     sessions = list(TrainingSession.objects.filter(round=training_round))
     assert sorted(s.workshop.code for s in sessions) == sorted(w.code for w in workshops)
     assert manager.locator("#sessions li.session").count() == 6
+    assert manager.locator("#sessions h2").inner_text() == "培训课"
     shoot(manager, "training-03-six-sessions")
 
     # Attendance from each session's checklist: the trainee misses the emergencies workshop.

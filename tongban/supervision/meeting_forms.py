@@ -387,7 +387,8 @@ class ActionForm(forms.Form):
         )
 
 
-IssueFormSet = forms.formset_factory(IssueForm, extra=0, max_num=30, absolute_max=30)
+# Blank rows after the stored ones: without them a new record has nowhere to write an issue.
+IssueFormSet = forms.formset_factory(IssueForm, extra=2, max_num=30, absolute_max=30)
 ActionFormSet = forms.formset_factory(ActionForm, extra=2, max_num=20, absolute_max=20)
 
 
