@@ -127,9 +127,12 @@ def test_staff_confirm_and_record_group_supervision_and_the_peer_closes_the_acti
     action.refresh_from_db()
     assert action.done_at is not None and action.done_note == DONE_NOTE
     assert action.done_by == users["peer"]
+    assert ACTION not in peer.locator("ul.actions-list").inner_text()
     shoot(peer, "supervision-meeting-08-actions")
     peer.goto(url(live_server, "/"))
     assert ACTION not in peer.locator("main").inner_text()
+    # Nothing else to do there either: the whole block is gone.
+    assert peer.locator("section.home-meeting").count() == 0
     shoot(peer, "supervision-meeting-09-peer-home-after")
 
     # The staff see it done on the meeting's page.
