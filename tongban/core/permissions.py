@@ -219,3 +219,19 @@ def can_decide_breaks(user) -> bool:
 
 def can_check_in(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_peer)
+
+
+def can_export_research(user) -> bool:
+    """Researchers analyse the program; the manager and the psychiatrist see all of it.
+    A research assistant exports their own communities."""
+    from tongban.accounts.models import Role
+
+    return _has_role(user, {Role.RESEARCH_ASSISTANT, Role.PROJECT_MANAGER, Role.PSYCHIATRIST})
+
+
+def can_export_identified(user) -> bool:
+    """Names, dates of birth, phones and free text leave the system only through the project
+    manager, with a reason that is audited."""
+    from tongban.accounts.models import Role
+
+    return _has_role(user, {Role.PROJECT_MANAGER})
