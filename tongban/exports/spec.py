@@ -89,3 +89,17 @@ def stata_missing_letters(variable: Variable) -> dict[int, str]:
     if len(codes) > 26:
         raise ValueError(f"{variable.name}: Stata has 26 extended missing values (.a to .z)")
     return {code: chr(ord("a") + index) for index, code in enumerate(codes)}
+
+
+# Words neither SPSS (any case) nor Stata (as written, and str1, str2, ...) take as a name.
+SPSS_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
+STATA_RESERVED = {"byte", "double", "float", "if", "in", "int", "long", "strL", "using", "with"}
+
+
+def reserved_name(name: str) -> bool:
+    """True if SPSS or Stata would refuse `name` as a variable name."""
+    return (
+        name.upper() in SPSS_RESERVED
+        or name in STATA_RESERVED
+        or re.fullmatch(r"str[0-9]+", name) is not None
+    )
