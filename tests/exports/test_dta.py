@@ -182,6 +182,13 @@ def test_more_than_26_missing_codes_are_refused():
         write_dta(io.BytesIO(), Table("t", "T", [variable], rows=iter([])))
 
 
+@pytest.mark.parametrize("names", [["age", "long"], ["age", "str12"], ["age", "With"]])
+def test_reserved_names_are_refused(names):
+    table = Table("t", "T", [Variable(name, name) for name in names], rows=iter([]))
+    with pytest.raises(ValueError, match=names[1]):
+        write_dta(io.BytesIO(), table)
+
+
 def test_zero_rows(tmp_path):
     table = people_table("en")
     table.rows = iter([])

@@ -154,19 +154,21 @@ def test_string_wider_than_255_bytes_is_clipped(tmp_path):
 
 
 def test_names_that_share_their_first_eight_letters(tmp_path):
-    names = ["satisfaction_a", "satisfaction_b", "satisfac", "by", "with_more_than_8"]
+    # Short names are the first 8 letters in upper case, numbered when taken: SATISFAC,
+    # SATISFA1, SATISFA2, SATISFA3 ("satisfa1" finds its own taken), BY1, WITH_MOR.
+    names = ["satisfaction_a", "satisfaction_b", "satisfac", "satisfa1", "bY1", "with_more"]
     table = Table(
         "names",
         "Names",
         [Variable(name, name) for name in names],
-        rows=iter([(1, 2, 3, 4, 5)]),
+        rows=iter([(1, 2, 3, 4, 5, 6)]),
     )
     path = tmp_path / "names.sav"
     write_file(table, path)
     frame, meta = pyreadstat.read_sav(path)
 
     assert meta.column_names == names
-    assert frame.iloc[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert frame.iloc[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
     # The 8-byte short names in the variable records are all different.
     raw = path.read_bytes()
     short = [raw[i + 24 : i + 32] for i in _variable_record_offsets(raw)]
@@ -185,6 +187,13 @@ def _variable_record_offsets(raw: bytes) -> list[int]:
             length = struct.unpack_from("<i", raw, position)[0]
             position += 4 + (length + 3) // 4 * 4
     return offsets
+
+
+@pytest.mark.parametrize("names", [["age", "by"], ["age", "str12"], ["age", "AGE"]])
+def test_reserved_or_repeated_names_are_refused(names):
+    table = Table("t", "T", [Variable(name, name) for name in names], rows=iter([]))
+    with pytest.raises(ValueError, match=names[1]):
+        write_sav(io.BytesIO(), table)
 
 
 def test_zero_rows(tmp_path):

@@ -19,7 +19,15 @@ import tempfile
 from datetime import datetime
 from typing import BinaryIO
 
-from .spec import STATA_EPOCH, Kind, Table, Variable, cut_utf8, stata_missing_letters
+from .spec import (
+    STATA_EPOCH,
+    Kind,
+    Table,
+    Variable,
+    check_names,
+    cut_utf8,
+    stata_missing_letters,
+)
 
 RELEASE = b"118"
 TYPE_DOUBLE = 65526
@@ -236,6 +244,7 @@ def _spool_rows(spool: BinaryIO, variables: list[Variable], rows) -> int:
 def write_dta(out: BinaryIO, table: Table) -> int:
     """Write `table` to `out` as a Stata 118 .dta file, reading its rows once; return how many."""
     variables = table.variables
+    check_names(variables)
     # Fail on labels Stata cannot hold before spending time on the rows.
     labels = _value_labels(variables)
     with tempfile.TemporaryFile() as spool:

@@ -19,12 +19,14 @@ from typing import BinaryIO
 
 from .spec import (
     SPSS_EPOCH,
+    SPSS_RESERVED,
     VALUE_LABEL_BYTES,
     VARIABLE_LABEL_BYTES,
     Kind,
     Measure,
     Table,
     Variable,
+    check_names,
     cut_utf8,
 )
 
@@ -40,8 +42,6 @@ _FORMAT_F = 5
 _FORMAT_DATE = 20
 _MEASURE_CODES = {Measure.NOMINAL: 1, Measure.ORDINAL: 2, Measure.SCALE: 3}
 _ALIGN_LEFT, _ALIGN_RIGHT = 0, 1
-# Words SPSS reserves; a short name may not be one of them.
-_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 _SECONDS_PER_DAY = 86400.0
 # Encoded cases are gathered up to this size before each write, so a zip entry or a socket
 # sees few large writes instead of one per row.
@@ -73,7 +73,7 @@ def _short_names(variables: list[Variable]) -> list[str]:
     for variable in variables:
         candidate = variable.name[:8].upper()
         suffix = 0
-        while candidate in used or candidate in _RESERVED:
+        while candidate in used or candidate in SPSS_RESERVED:
             suffix += 1
             tail = str(suffix)
             candidate = variable.name[: 8 - len(tail)].upper() + tail
@@ -305,6 +305,7 @@ def _encoders(columns: list[_Column]) -> list:
 
 def write_sav(out: BinaryIO, table: Table) -> int:
     """Write `table` to `out` as an SPSS .sav file, reading its rows once; return how many."""
+    check_names(table.variables)
     columns = _columns(table.variables)
     out.write(_dictionary(table, columns))
     case = struct.Struct(

@@ -103,3 +103,14 @@ def reserved_name(name: str) -> bool:
         or name in STATA_RESERVED
         or re.fullmatch(r"str[0-9]+", name) is not None
     )
+
+
+def check_names(variables: list[Variable]) -> None:
+    """Refuse reserved names and names used twice (SPSS does not tell case apart)."""
+    seen: set[str] = set()
+    for variable in variables:
+        if reserved_name(variable.name):
+            raise ValueError(f"{variable.name}: a reserved word in SPSS or Stata")
+        if variable.name.upper() in seen:
+            raise ValueError(f"{variable.name}: the name is used twice")
+        seen.add(variable.name.upper())
