@@ -7,6 +7,7 @@ import math
 import struct
 from datetime import date
 
+import pandas as pd
 import pyreadstat
 import pytest
 
@@ -126,6 +127,31 @@ def test_values(tmp_path):
     assert list(plain["enrolled_on"][3:]) == [date(1582, 10, 14), date(2026, 12, 3)]
     # str9: "乙社区乙社区乙社区" (27 bytes) keeps three whole characters.
     assert list(plain["community"]) == ["甲社区", "Alpha", "", "乙社区", ""]
+
+
+def test_pandas_reads_it_too():
+    # pandas has its own .dta reader: a second opinion beside ReadStat's.
+    out = io.BytesIO()
+    write_dta(out, people_table("zh"))
+    out.seek(0)
+    with pd.io.stata.StataReader(out) as reader:
+        frame = reader.read(convert_missing=True, convert_dates=False, convert_categoricals=False)
+        variable_labels = reader.variable_labels()
+        value_labels = reader.value_labels()
+        data_label = reader.data_label
+
+    assert data_label == "服务对象"
+    assert variable_labels["sex"] == "服务对象的性别"
+    # Stata keys the labels of .a and .b by 2,147,483,622 and 2,147,483,623.
+    assert value_labels["sex"] == {
+        1: "男",
+        2: "女",
+        2147483622: "未评估：拒绝回答",
+        2147483623: "未评估：住院",
+    }
+    assert [str(value) for value in frame["sex"]] == ["1.0", "2.0", ".a", ".b", "."]
+    assert list(frame["enrolled_on"][:2]) == [21916.0, 0.0]  # days since 1960-01-01
+    assert list(frame["community"]) == ["甲社区", "Alpha", "", "乙社区", ""]
 
 
 def test_map_points_at_each_section(tmp_path):
