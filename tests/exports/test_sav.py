@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import math
+import shutil
 import struct
+import subprocess
 from datetime import date
 
 import pyreadstat
@@ -130,9 +132,52 @@ def test_values(tmp_path):
     assert math.isnan(with_missing["age"][2])
     assert with_missing["age"][3] == 0.0
     assert list(with_missing["enrolled_on"][:2]) == [date(2020, 1, 2), date(1960, 1, 1)]
-    assert list(with_missing["enrolled_on"][3:]) == [date(1582, 10, 14), date(2026, 12, 3)]
+    assert list(with_missing["enrolled_on"][3:]) == [date(1582, 10, 15), date(2026, 12, 3)]
     # Width 9 bytes: "乙社区乙社区乙社区" (27 bytes) keeps three whole characters.
     assert list(with_missing["community"]) == ["甲社区", "Alpha", "", "乙社区", ""]
+
+
+@pytest.mark.skipif(shutil.which("pspp") is None, reason="GNU PSPP is not installed")
+def test_pspp_reads_it_too(tmp_path):
+    # PSPP, whose manual describes the format, as a second reader beside ReadStat.
+    path = tmp_path / "people.sav"
+    write_file(people_table("zh"), path)
+    notes = Table(
+        "notes",
+        "Notes",
+        [
+            Variable("note", "Note", Kind.STRING, width=20, values={"abc": "甲乙"}),
+            Variable("n", "N", values={1: "一"}),
+        ],
+        rows=iter([("abc", 1)]),
+    )
+    notes_path = tmp_path / "notes.sav"
+    write_file(notes, notes_path)
+    syntax = tmp_path / "check.sps"
+    syntax.write_text(
+        f"GET FILE='{path}'.\nDISPLAY DICTIONARY.\nLIST.\n"
+        f"GET FILE='{notes_path}'.\nDISPLAY DICTIONARY.\nLIST.\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "out.csv"
+    run = subprocess.run(
+        ["pspp", "-O", "format=csv", "-o", str(output), str(syntax)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    lines = output.read_text(encoding="utf-8").splitlines()
+    assert not [line for line in lines if "warning" in line.lower() or "error" in line.lower()]
+    assert "sex,2,服务对象的性别,Nominal,Input,8,Right,F8.0,F8.0,LOWEST THRU -1" in lines
+    assert "education,3,教育程度,Ordinal,Input,8,Right,F8.0,F8.0," in lines
+    assert "enrolled_on,5,入组日期,Scale,Input,11,Right,DATE11,DATE11," in lines
+    assert "服务对象的性别,-2[a],未评估：住院" in lines
+    assert "P0001,1,1,34.00,02-JAN-2020,甲社区" in lines
+    assert ",-2,2,.00,15-OCT-1582,乙社区" in lines
+    # A string wider than 8 bytes has its labels in record 7/21.
+    assert "Note,abc,甲乙" in lines
+    assert "abc,1.00" in lines
 
 
 def test_string_wider_than_255_bytes_is_clipped(tmp_path):

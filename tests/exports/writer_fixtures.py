@@ -97,7 +97,8 @@ def people_table(lang: str = "en") -> Table:
         ("P0001", 1, 1, 34, date(2020, 1, 2), "甲社区"),
         ("P0002", 2, 3, 41.5, date(1960, 1, 1), "Alpha"),
         ("P0003", -1, None, None, None, None),
-        (None, -2, 2, 0, date(1582, 10, 14), "乙社区乙社区乙社区"),  # 27 bytes: cut to 9
+        # The first Gregorian day, one day after SPSS's day 0; 27 bytes of text for 9.
+        (None, -2, 2, 0, date(1582, 10, 15), "乙社区乙社区乙社区"),
         ("P0005", None, 2, 70, date(2026, 12, 3), ""),
     ]
     return Table(
