@@ -339,10 +339,10 @@ class Checker:
     def _venues(self, table: Table) -> None:
         name = table.name
         for row in self.unique(name, table.rows, ("venue",)):
-            if self.known(
+            known = self.known(
                 name, row, "community", row["community"], self.communities, _("community")
-            ):
-                self.venues[row["venue"]] = row["community"]
+            )
+            self.venues[row["venue"]] = row["community"] if known else None
 
     def _people(self, table: Table) -> None:
         name = table.name
@@ -453,6 +453,7 @@ class Checker:
             if (
                 self.known(name, row, "venue", venue, self.venues, _("venue"))
                 and ok
+                and self.venues[venue] is not None
                 and self.venues[venue] != community
             ):
                 self.fail(
@@ -477,8 +478,8 @@ class Checker:
                 self.fail(
                     name, row, "assisting_peers", _("the lead peer is also listed as assisting")
                 )
-            if ok:
-                self.sessions[row["session"]] = (community, row["held_on"])
+            # Known even when a cell is wrong: its attendance is not reported as well.
+            self.sessions[row["session"]] = (community, row["held_on"])
 
     def _attendance(self, table: Table) -> None:
         name = table.name
@@ -488,6 +489,8 @@ class Checker:
             if not ok:
                 continue
             community, day = self.sessions[row["session"]]
+            if community is None or day is None:
+                continue  # the session's own row is wrong, and said so
             enrolled = any(
                 (state := self.enrolments.get((row["person"], role, community))) is not None
                 and state.started_on <= day
@@ -512,7 +515,7 @@ class Checker:
                 row["session"]
                 and self.known(name, row, "session", row["session"], self.sessions, _("session"))
                 and ok
-                and self.sessions[row["session"]][0] != row["community"]
+                and self.sessions[row["session"]][0] not in (None, row["community"])
             ):
                 self.fail(
                     name, row, "session",
@@ -529,8 +532,7 @@ class Checker:
                 self.fail(name, row, "ends_on", _("the round ends before it starts"))
             for code in row["communities"] or []:
                 ok &= self.known(name, row, "communities", code, self.communities, _("community"))
-            if ok:
-                self.rounds[row["round"]] = (row["communities"], row["starts_on"])
+            self.rounds[row["round"]] = (row["communities"] if ok else None, row["starts_on"])
 
     def _interviews(self, table: Table) -> None:
         name = table.name
@@ -557,7 +559,7 @@ class Checker:
                         _("question %(code)s is not asked of %(respondent)s")
                         % {"code": code, "respondent": row["respondent"]},
                     )  # fmt: skip
-            if not ok or not row.ok("respondent"):
+            if not ok or not row.ok("respondent") or None in self.rounds[row["round"]]:
                 continue
             placed = self.place(row)
             if isinstance(placed, str):
