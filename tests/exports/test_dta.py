@@ -21,7 +21,7 @@ from tests.exports.writer_fixtures import (
     people_table,
     write_in_zip,
 )
-from tongban.exports.dta import write_dta
+from tongban.exports.dta import FLUSH_BYTES, iter_dta, write_dta
 from tongban.exports.spec import Kind, Table, Variable
 
 
@@ -260,6 +260,22 @@ def test_big_table_reads_back(tmp_path):
     assert frame["row"].iloc[-1] == 19_999
     assert frame["person_id"].iloc[-1] == f"P{19_999:019d}"
     assert frame["code"].isna().sum() == 4_000  # -1 is .a, missing
+
+
+def test_pieces(tmp_path):
+    pieces = iter_dta(big_table(20_000))
+    parts = []
+    with pytest.raises(StopIteration) as done:
+        while True:
+            parts.append(next(pieces))
+    assert done.value.value == 20_000
+    # Header, 14 blocks of spooled rows (20,000 x 44 bytes), the end: never one big piece.
+    assert len(parts) == 16
+    assert max(len(part) for part in parts) <= FLUSH_BYTES
+    path = tmp_path / "pieces.dta"
+    path.write_bytes(b"".join(parts))
+    frame, _ = pyreadstat.read_dta(path)
+    assert frame["row"].tolist() == list(range(20_000))
 
 
 def test_row_of_the_wrong_length():

@@ -22,7 +22,7 @@ from tests.exports.writer_fixtures import (
     people_table,
     write_in_zip,
 )
-from tongban.exports.sav import write_sav
+from tongban.exports.sav import FLUSH_BYTES, iter_sav, write_sav
 from tongban.exports.spec import Kind, Table, Variable
 
 
@@ -285,6 +285,34 @@ def test_big_table_reads_back(tmp_path):
     assert frame["row"].iloc[-1] == 19_999
     assert frame["person_id"].iloc[-1] == f"P{19_999:019d}"
     assert (frame["code"] == -1).sum() == 4_000
+
+
+def test_pieces_come_as_rows_are_read(tmp_path):
+    taken = 0
+
+    def rows():
+        nonlocal taken
+        for i in range(20_000):
+            taken += 1
+            yield (i, 0, None, "P")
+
+    table = big_table(0)
+    table.rows = rows()
+    pieces = iter_sav(table)
+    first = next(pieces)  # the dictionary, before any row
+    assert taken == 0
+    second = next(pieces)  # the first block of cases, after some rows only
+    assert 0 < taken < 20_000
+    assert len(second) <= FLUSH_BYTES + 48
+    rest = []
+    with pytest.raises(StopIteration) as done:
+        while True:
+            rest.append(next(pieces))
+    assert done.value.value == 20_000
+    path = tmp_path / "pieces.sav"
+    path.write_bytes(first + second + b"".join(rest))
+    frame, _ = pyreadstat.read_sav(path)
+    assert frame["row"].tolist() == list(range(20_000))
 
 
 def test_row_of_the_wrong_length():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import struct
 import tempfile
+from collections.abc import Generator
 from datetime import datetime
 from typing import BinaryIO
 
@@ -27,6 +28,7 @@ from .spec import (
     check_names,
     cut_utf8,
     stata_missing_letters,
+    write_all,
 )
 
 RELEASE = b"118"
@@ -241,8 +243,10 @@ def _spool_rows(spool: BinaryIO, variables: list[Variable], rows) -> int:
     return written
 
 
-def write_dta(out: BinaryIO, table: Table) -> int:
-    """Write `table` to `out` as a Stata 118 .dta file, reading its rows once; return how many."""
+def iter_dta(table: Table) -> Generator[bytes, None, int]:
+    """The .dta file of `table` in pieces: nothing until every row is spooled (the header
+    needs their number), then pieces of about FLUSH_BYTES; the generator returns the number
+    of rows."""
     variables = table.variables
     check_names(variables)
     # Fail on labels Stata cannot hold before spending time on the rows.
@@ -271,14 +275,20 @@ def write_dta(out: BinaryIO, table: Table) -> int:
         offsets.append(position)  # </stata_dta>
         offsets.append(position + len(b"</stata_dta>"))  # end of file
 
-        out.write(header)
-        out.write(b"<map>" + struct.pack("<14Q", *offsets) + b"</map>")
-        out.write(b"".join(sections))
-        out.write(b"<data>")
+        yield (
+            header
+            + b"<map>"
+            + struct.pack("<14Q", *offsets)
+            + b"</map>"
+            + b"".join(sections)
+            + b"<data>"
+        )
         while block := spool.read(FLUSH_BYTES):
-            out.write(block)
-        out.write(b"</data>")
-        out.write(strls)
-        out.write(labels)
-        out.write(b"</stata_dta>")
+            yield block
+    yield b"</data>" + strls + labels + b"</stata_dta>"
     return rows
+
+
+def write_dta(out: BinaryIO, table: Table) -> int:
+    """Write `table` to `out` as a Stata 118 .dta file, reading its rows once; return how many."""
+    return write_all(iter_dta(table), out)

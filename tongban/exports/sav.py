@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import struct
 import sys
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
@@ -28,6 +29,7 @@ from .spec import (
     Variable,
     check_names,
     cut_utf8,
+    write_all,
 )
 
 SYSMIS = -sys.float_info.max
@@ -303,11 +305,12 @@ def _encoders(columns: list[_Column]) -> list:
     return encoders
 
 
-def write_sav(out: BinaryIO, table: Table) -> int:
-    """Write `table` to `out` as an SPSS .sav file, reading its rows once; return how many."""
+def iter_sav(table: Table) -> Generator[bytes, None, int]:
+    """The .sav file of `table` in pieces of about FLUSH_BYTES, reading its rows once as the
+    pieces are taken; the generator returns the number of rows."""
     check_names(table.variables)
     columns = _columns(table.variables)
-    out.write(_dictionary(table, columns))
+    yield _dictionary(table, columns)
     case = struct.Struct(
         "<" + "".join("d" if c.width == 0 else f"{c.slot_bytes}s" for c in columns)
     )
@@ -321,8 +324,13 @@ def write_sav(out: BinaryIO, table: Table) -> int:
         block += case.pack(*[encode(value) for encode, value in zip(encoders, row, strict=True)])
         written += 1
         if len(block) >= FLUSH_BYTES:
-            out.write(bytes(block))
+            yield bytes(block)
             block.clear()
     if block:
-        out.write(bytes(block))
+        yield bytes(block)
     return written
+
+
+def write_sav(out: BinaryIO, table: Table) -> int:
+    """Write `table` to `out` as an SPSS .sav file, reading its rows once; return how many."""
+    return write_all(iter_sav(table), out)

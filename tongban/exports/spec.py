@@ -9,10 +9,11 @@ letters, digits and underscores, at most 32 ASCII characters), so one name works
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import BinaryIO
 
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
 
@@ -114,3 +115,13 @@ def check_names(variables: list[Variable]) -> None:
         if variable.name.upper() in seen:
             raise ValueError(f"{variable.name}: the name is used twice")
         seen.add(variable.name.upper())
+
+
+def write_all(pieces: Generator[bytes, None, int], out: BinaryIO) -> int:
+    """Write a writer's pieces (iter_sav, iter_dta) to `out`; return the rows it counted."""
+    while True:
+        try:
+            piece = next(pieces)
+        except StopIteration as done:
+            return done.value
+        out.write(piece)
