@@ -79,8 +79,8 @@ def test_lead_not_in_service_that_day(files, importer):
         in problems
     )
     assert (
-        "sessions.csv row 5 assisting_peers: P04 is not a peer in service in ex-xinyuan on 2014-02-02"
-        in problems
+        "sessions.csv row 5 assisting_peers: "
+        "P04 is not a peer in service in ex-xinyuan on 2014-02-02" in problems
     )
 
 
