@@ -11,6 +11,8 @@ from datetime import date
 
 import pyreadstat
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from tests.exports.writer_fixtures import (
     LONG_MIXED,
@@ -239,6 +241,18 @@ def test_reserved_or_repeated_names_are_refused(names):
     table = Table("t", "T", [Variable(name, name) for name in names], rows=iter([]))
     with pytest.raises(ValueError, match=names[1]):
         write_sav(io.BytesIO(), table)
+
+
+def test_lazy_translated_labels(tmp_path):
+    # The tables label variables with gettext_lazy strings.
+    with translation.override("en"):
+        variable = Variable("sex", gettext_lazy("Sex"), values={1: gettext_lazy("yes")})
+        path = tmp_path / "lazy"
+        write_file(Table("t", gettext_lazy("Sex"), [variable], rows=iter([(1,)])), path)
+    _, meta = pyreadstat.read_sav(path, metadataonly=True)
+    assert meta.column_labels == ["Sex"]
+    assert meta.file_label == "Sex"
+    assert meta.variable_value_labels == {"sex": {1.0: "yes"}}
 
 
 def test_zero_rows(tmp_path):

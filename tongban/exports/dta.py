@@ -64,7 +64,7 @@ def _fixed(data: bytes, size: int) -> bytes:
 
 
 def _label(text: str) -> bytes:
-    return cut_utf8(text[:LABEL_CHARACTERS], LABEL_BYTES - 1).encode("utf-8")
+    return cut_utf8(str(text)[:LABEL_CHARACTERS], LABEL_BYTES - 1).encode("utf-8")
 
 
 def _cut_bytes(data: bytes, limit: int) -> bytes:
@@ -103,7 +103,7 @@ def _label_entries(variable: Variable) -> list[tuple[int, bytes]]:
         if not -(2**31) <= code < 2**31:
             raise ValueError(f"{variable.name}: value label code {code} is not a 32-bit integer")
     return sorted(
-        (code, cut_utf8(text, VALUE_LABEL_BYTES - 1).encode("utf-8")) for code, text in entries
+        (code, cut_utf8(str(text), VALUE_LABEL_BYTES - 1).encode("utf-8")) for code, text in entries
     )
 
 

@@ -118,7 +118,7 @@ def _header(table: Table, slots: int) -> bytes:
         100.0,  # compression bias
         now.strftime("%d ").encode() + _MONTHS[now.month - 1] + now.strftime(" %y").encode(),
         now.strftime("%H:%M:%S").encode(),
-        _padded(cut_utf8(table.label, 64).encode("utf-8"), 64),
+        _padded(cut_utf8(str(table.label), 64).encode("utf-8"), 64),
         b"\0\0\0",
     )
 
@@ -140,7 +140,7 @@ def _declares_missing(variable: Variable) -> bool:
 
 def _variable_records(column: _Column) -> bytes:
     variable = column.variable
-    label = cut_utf8(variable.label, VARIABLE_LABEL_BYTES).encode("utf-8")
+    label = cut_utf8(str(variable.label), VARIABLE_LABEL_BYTES).encode("utf-8")
     fmt = _print_format(column)
     parts = [
         struct.pack(
@@ -167,7 +167,7 @@ def _variable_records(column: _Column) -> bytes:
 
 
 def _value_label_text(label: str) -> bytes:
-    return cut_utf8(label, VALUE_LABEL_BYTES).encode("utf-8")
+    return cut_utf8(str(label), VALUE_LABEL_BYTES).encode("utf-8")
 
 
 def _numeric_labels(variable: Variable) -> dict[float, str]:
