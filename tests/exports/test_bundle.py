@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 TABLE_NAMES = [
     "people", "enrolments", "status_changes", "caregivers", "sessions", "attendance",
-    "emergencies", "interviews", "training_attendance", "supervision_meetings",
+    "emergencies", "interviews", "assessments", "consents", "training_attendance",
+    "supervision_meetings",
 ]  # fmt: skip
 
 

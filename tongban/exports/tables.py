@@ -575,6 +575,101 @@ def supervision_meetings(params: ExportParams, pid: Pseudonymiser) -> Table:
     return Table("supervision_meetings", _("Supervision meetings"), variables, rows())
 
 
+def assessments(params: ExportParams, pid: Pseudonymiser) -> Table:
+    """The psychiatrist's eligibility assessments of candidates for the chosen communities."""
+    from tongban.screening.models import Answer, Assessment, AssessmentResult
+
+    role, result = Coder(Enrolment.Role), Coder(AssessmentResult)
+    answer, diagnosis = Coder(Answer), Coder(Diagnosis)
+
+    def finding(name: str, label: str) -> Variable:
+        return Variable(name=name, label=label, measure=Measure.NOMINAL, values=answer.labels,
+                        source=f"screening.Assessment.{name}")  # fmt: skip
+
+    variables = [
+        Variable(name="assessment_id", label=_("Assessment ID"), measure=Measure.NOMINAL,
+                 source="screening.Assessment.id"),
+        _person_id(_("Pseudonymous person ID"), "screening.Candidate.person"),
+        _community(params),
+        Variable(name="role", label=_("Considered for"), measure=Measure.NOMINAL,
+                 values=role.labels, source="screening.Candidate.role"),
+        Variable(name="assessed_on", label=_("Assessment date"), kind=Kind.DATE,
+                 source="screening.Assessment.assessed_on"),
+        Variable(name="diagnosis", label=_("Diagnosis (medical record)"),
+                 measure=Measure.NOMINAL, values=diagnosis.labels,
+                 source="screening.Assessment.diagnosis"),
+        Variable(name="age", label=_("Age on the assessment date"),
+                 source="screening.Assessment.age"),
+        Variable(name="stable_months", label=_("Months stable"),
+                 source="screening.Assessment.stable_months"),
+        finding("adherence_patient", _("Takes medication as prescribed (patient)")),
+        finding("adherence_family", _("Takes medication as prescribed (family)")),
+        finding("insight", _("Has insight (interview)")),
+        finding("substance_abuse", _("Drug or alcohol abuse")),
+        finding("severe_medical_illness", _("Severe medical illness")),
+        Variable(name="psp_score", label=_("PSP score (0-100)"),
+                 source="screening.Assessment.psp_score"),
+        Variable(name="result", label=_("Result"), measure=Measure.NOMINAL,
+                 values=result.labels, source="screening.Assessment.result"),
+        _yes_no("overridden", _("Failed result overridden"), "screening.Assessment.overridden"),
+    ]  # fmt: skip
+    queryset = (
+        Assessment.objects.current()
+        .filter(
+            candidate__community__in=params.communities,
+            assessed_on__gte=params.date_from,
+            assessed_on__lte=params.date_to,
+        )
+        .order_by("assessed_on", "pk")
+    )
+
+    def rows() -> Iterator[tuple]:
+        for (pk, person, community, rl, on, diag, age, stable, adh_p, adh_f, ins, sub, sev,
+             psp, res, over) in _chunks(
+            queryset, "pk", "candidate__person_id", "candidate__community_id",
+            "candidate__role", "assessed_on", "diagnosis", "age", "stable_months",
+            "adherence_patient", "adherence_family", "insight", "substance_abuse",
+            "severe_medical_illness", "psp_score", "result", "overridden",
+        ):  # fmt: skip
+            yield (pk, pid(person), community, role(rl), on, diagnosis(diag), age, stable,
+                   answer(adh_p), answer(adh_f), answer(ins), answer(sub), answer(sev), psp,
+                   result(res), int(over))  # fmt: skip
+
+    return Table("assessments", _("Eligibility assessments"), variables, rows())
+
+
+def consents(params: ExportParams, pid: Pseudonymiser) -> Table:
+    """Signed consents of the people of the chosen communities."""
+    from tongban.screening.models import Consent, ConsentKind
+
+    kind = Coder(ConsentKind)
+    variables = [
+        _person_id(_("Pseudonymous person ID"), "screening.Consent.person"),
+        Variable(name="document", label=_("Document"), measure=Measure.NOMINAL,
+                 values=kind.labels, source="screening.ConsentDocument.kind"),
+        Variable(name="version", label=_("Version of the document"), measure=Measure.ORDINAL,
+                 source="screening.ConsentDocument.version"),
+        Variable(name="signed_on", label=_("Date signed"), kind=Kind.DATE,
+                 source="screening.Consent.signed_on"),
+    ]  # fmt: skip
+    queryset = (
+        Consent.objects.current()
+        .filter(
+            person__in=_people(params),
+            signed_on__lte=params.date_to,
+        )
+        .order_by("signed_on", "pk")
+    )
+
+    def rows() -> Iterator[tuple]:
+        for person, kd, version, signed in _chunks(
+            queryset, "person_id", "document__kind", "document__version", "signed_on"
+        ):
+            yield (pid(person), kind(kd), version, signed)
+
+    return Table("consents", _("Consents"), variables, rows())
+
+
 # The tables of an export, in the order of the zip.
 TABLES: tuple[Callable[[ExportParams, Pseudonymiser], Table], ...] = (
     people,
@@ -585,6 +680,8 @@ TABLES: tuple[Callable[[ExportParams, Pseudonymiser], Table], ...] = (
     attendance,
     emergencies,
     interviews,
+    assessments,
+    consents,
     training_attendance,
     supervision_meetings,
 )
