@@ -233,10 +233,14 @@ class Checker:
             getattr(self, f"_{name}")(self.t[f"{name}.csv"])
         return self.problems
 
-    def inside(self, table: str, row: Row, column: str, day: date | None) -> bool:
+    def inside(
+        self, table: str, row: Row, column: str, day: date | None, *, before_ok: bool = False
+    ) -> bool:
+        """`day` lies inside the program; `before_ok`: or before it (people enrolled and
+        trained before the first session)."""
         if day is None or not row.ok(column):
             return False
-        if not self.first <= day <= self.last:
+        if not (date.min if before_ok else self.first) <= day <= self.last:
             self.fail(
                 table,
                 row,
@@ -335,6 +339,8 @@ class Checker:
             else:
                 self.communities[code] = code
             self.inside(name, row, "started_on", row["started_on"])
+            if row["ended_on"] and row["started_on"] and row["ended_on"] < row["started_on"]:
+                self.fail(name, row, "ended_on", _("the community closes before it starts"))
 
     def _venues(self, table: Table) -> None:
         name = table.name
@@ -364,7 +370,7 @@ class Checker:
             ok &= self.known(
                 name, row, "community", row["community"], self.communities, _("community")
             )
-            ok &= self.inside(name, row, "started_on", row["started_on"])
+            ok &= self.inside(name, row, "started_on", row["started_on"], before_ok=True)
             if ok:
                 key = (row["person"], row["role"], row["community"])
                 state = self.enrolments.get(key)
@@ -394,7 +400,7 @@ class Checker:
                     % {"person": row["person"], "role": row["role"], "community": row["community"]},
                 )  # fmt: skip
                 continue
-            if not self.inside(name, row, "changed_on", row["changed_on"]):
+            if not self.inside(name, row, "changed_on", row["changed_on"], before_ok=True):
                 continue
             if row["changed_on"] < state.started_on:
                 self.fail(
@@ -686,6 +692,8 @@ class Writer:
             fields = {"name": row["name"], "started_on": row["started_on"]}
             if "name_en" in row.values:
                 fields["name_en"] = row["name_en"] or ""
+            if "ended_on" in row.values:
+                fields["ended_on"] = row["ended_on"]
             community = existing.get(row["community"]) or Community(
                 program=self.program, code=row["community"]
             )

@@ -71,6 +71,7 @@ FILES: dict[str, list[Column]] = {
         col("name", required=True, max_length=100),
         col("name_en", optional=True, max_length=100),
         col("started_on", DATE),
+        col("ended_on", DATE, optional=True),
     ],
     "venues.csv": [
         col("community", required=True),

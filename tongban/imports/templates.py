@@ -1,0 +1,251 @@
+"""The templates export: a program written as the import's CSV files (docs/import.md),
+identified, for moving it to another installation (`tongban export --format templates`).
+
+    templates_rows(program) -> {file name: (header, rows)}
+
+maps each file of the import, in the import's order, to its header (a list of column
+names) and an iterable of rows (lists of strings, "" for blank), read from the database
+as they are written (`.iterator()`), so memory stays flat as the program grows; each
+iterable is meant to be consumed once. Dates are YYYY-MM-DD, times HH:MM, moments
+YYYY-MM-DD HH:MM in the installation's time zone, choices as their English codes, lists
+";"-separated. References are those of an earlier import, else `tb-p12` (person 12),
+`tb-v3`, `tb-s40`, `tb-r1`, which an import into the same installation finds again.
+
+`templates_write(program, directory)` writes the files into a directory (UTF-8 with a
+BOM, so that Excel opens the Chinese correctly); the import reads them back.
+
+What is written: the program, its communities and venues, its people (every person
+record), current enrolments and their status changes, caregiver links, the sessions held
+(a current process form on a current plan) with their lead and assisting peers, their
+current attendance of people on record, current emergency events, evaluation rounds and
+current interviews with their answers. Identified: names, phone numbers, addresses and
+dates of birth are in; this export is the project manager's only.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+
+from django.utils import timezone
+
+from tongban.activities.models import ActivityPlan, ActivityRecord, Attendance
+from tongban.emergencies.models import EmergencyEvent
+from tongban.evaluation.models import EvaluationRound, Interview, Question
+from tongban.registry.models import (
+    CaregiverLink,
+    Community,
+    Enrolment,
+    EnrolmentStatusChange,
+    Person,
+    Program,
+    Venue,
+)
+
+from . import spec
+from .services import Kind, references_of
+
+CHUNK = 2000
+
+Rows = Iterable[list[str]]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _header(name: str) -> list[str]:
+    return [c.name for c in spec.FILES[name]]
+
+
+def templates_rows(program: Program) -> dict[str, tuple[list[str], Rows]]:
+    """Each import file of `program`: (header, rows). See the module's docstring."""
+    people = references_of(program, Kind.PERSON)
+    venues = references_of(program, Kind.VENUE)
+    sessions = references_of(program, Kind.SESSION)
+    rounds = references_of(program, Kind.ROUND)
+    codes = dict(Community.objects.filter(program=program).values_list("pk", "code"))
+    questions = list(Question.objects.for_program(program).order_by("respondent", "position", "pk"))
+    interview_header = [*_header("interviews.csv"), *(q.code for q in questions)]
+    return {
+        "program.csv": (_header("program.csv"), _program(program)),
+        "communities.csv": (_header("communities.csv"), _communities(program)),
+        "venues.csv": (_header("venues.csv"), _venues(program, venues, codes)),
+        "people.csv": (_header("people.csv"), _people(program, people)),
+        "enrolments.csv": (_header("enrolments.csv"), _enrolments(program, people, codes)),
+        "status_changes.csv": (
+            _header("status_changes.csv"),
+            _status_changes(program, people, codes),
+        ),
+        "caregivers.csv": (_header("caregivers.csv"), _caregivers(program, people)),
+        "sessions.csv": (_header("sessions.csv"), _sessions(program, people, venues, sessions)),
+        "attendance.csv": (_header("attendance.csv"), _attendance(program, people, sessions)),
+        "emergencies.csv": (_header("emergencies.csv"), _emergencies(program, sessions, codes)),
+        "rounds.csv": (_header("rounds.csv"), _rounds(program, rounds)),
+        "interviews.csv": (
+            interview_header,
+            _interviews(program, people, rounds, codes, questions),
+        ),
+    }
+
+
+def templates_write(program: Program, directory: Path) -> list[Path]:
+    """The files of templates_rows() in `directory` (UTF-8 with BOM); their paths."""
+    paths = []
+    for name, (header, rows) in templates_rows(program).items():
+        path = Path(directory) / name
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+        paths.append(path)
+    return paths
+
+
+def _program(program: Program) -> Iterator[list[str]]:
+    yield [_text(v) for v in (program.slug, program.name, program.name_en, program.started_on,
+                              program.ended_on)]  # fmt: skip
+
+
+def _communities(program: Program) -> Iterator[list[str]]:
+    for c in Community.objects.filter(program=program).order_by("pk").iterator(CHUNK):
+        yield [_text(v) for v in (c.code, c.name, c.name_en, c.started_on, c.ended_on)]
+
+
+def _venues(program, venues: dict[int, str], codes: dict[int, str]) -> Iterator[list[str]]:
+    rows = Venue.objects.filter(community__program=program).order_by("pk")
+    for v in rows.iterator(CHUNK):
+        yield [codes[v.community_id], venues[v.pk], v.name, v.name_en, v.kind, v.address]
+
+
+def _people(program, people: dict[int, str]) -> Iterator[list[str]]:
+    for p in Person.objects.filter(program=program).order_by("pk").iterator(CHUNK):
+        yield [_text(v) for v in (
+            people[p.pk], p.name, p.sex, p.date_of_birth, p.education, p.marital_status,
+            p.working_status, p.diagnosis, p.phone,
+        )]  # fmt: skip
+
+
+def _current_enrolments(program):
+    return Enrolment.objects.current().filter(person__program=program)
+
+
+def _enrolments(program, people, codes) -> Iterator[list[str]]:
+    rows = _current_enrolments(program).order_by("pk")
+    for e in rows.values_list("person_id", "role", "community_id", "started_on").iterator(CHUNK):
+        person, role, community, started_on = e
+        yield [people[person], role, codes[community], _text(started_on)]
+
+
+def _status_changes(program, people, codes) -> Iterator[list[str]]:
+    rows = (
+        EnrolmentStatusChange.objects.filter(enrolment__in=_current_enrolments(program))
+        .order_by("enrolment_id", "effective_on", "pk")
+        .values_list(
+            "enrolment__person_id", "enrolment__role", "enrolment__community_id",
+            "enrolment__started_on", "status", "effective_on", "reason",
+        )
+    )  # fmt: skip
+    for person, role, community, started_on, status, on, reason in rows.iterator(CHUNK):
+        if (status, on) == (EnrolmentStatusChange.Status.ACTIVE, started_on):
+            continue  # the first status: the enrolment makes it
+        yield [people[person], role, codes[community], status, _text(on), reason]
+
+
+def _caregivers(program, people) -> Iterator[list[str]]:
+    rows = CaregiverLink.objects.filter(caregiver__program=program).order_by("pk")
+    for link in rows.iterator(CHUNK):
+        yield [people[link.caregiver_id], people[link.cared_for_id], link.relationship,
+               _text(link.started_on)]  # fmt: skip
+
+
+def _held(program):
+    return ActivityRecord.objects.delivered().filter(plan__community__program=program)
+
+
+def _sessions(program, people, venues, sessions) -> Iterator[list[str]]:
+    through = ActivityPlan.assisting_peers.through
+    rows = _held(program).select_related("plan", "plan__community").order_by("held_on", "pk")
+    # Assisting peers a chunk at a time: one query per chunk, not per session.
+    chunk: list[ActivityRecord] = []
+    for record in rows.iterator(CHUNK):
+        chunk.append(record)
+        if len(chunk) == CHUNK:
+            yield from _session_rows(chunk, through, people, venues, sessions)
+            chunk = []
+    yield from _session_rows(chunk, through, people, venues, sessions)
+
+
+def _session_rows(chunk, through, people, venues, sessions) -> Iterator[list[str]]:
+    assisting: dict[int, list[str]] = {}
+    pairs = through.objects.filter(activityplan_id__in=[r.plan_id for r in chunk]).order_by("pk")
+    for plan_id, person_id in pairs.values_list("activityplan_id", "person_id"):
+        assisting.setdefault(plan_id, []).append(people[person_id])
+    for record in chunk:
+        plan = record.plan
+        yield [_text(v) for v in (
+            sessions[plan.pk], plan.community.code, venues[plan.venue_id], record.held_on,
+            record.started_at, record.ended_at, plan.category, record.format, plan.theme,
+            people[plan.lead_peer_id], ";".join(assisting.get(plan.pk, [])), plan.aim,
+            record.feedback,
+        )]  # fmt: skip
+
+
+def _attendance(program, people, sessions) -> Iterator[list[str]]:
+    rows = (
+        Attendance.objects.current()
+        .filter(record__in=_held(program), person__isnull=False)
+        .order_by("record_id", "pk")
+        .values_list("record__plan_id", "person_id")
+    )
+    for plan_id, person_id in rows.iterator(CHUNK):
+        yield [sessions[plan_id], people[person_id]]
+
+
+def _emergencies(program, sessions, codes) -> Iterator[list[str]]:
+    rows = EmergencyEvent.objects.current().filter(community__program=program).order_by("pk")
+    for e in rows.iterator(CHUNK):
+        yield [_text(v) for v in (
+            codes[e.community_id], sessions[e.session_id] if e.session_id else "", e.occurred_at,
+            e.kind, e.description, e.actions_taken, e.emergency_services_called,
+        )]  # fmt: skip
+
+
+def _rounds(program, rounds) -> Iterator[list[str]]:
+    rows = EvaluationRound.objects.filter(program=program).order_by("pk")
+    for r in rows.prefetch_related("communities").iterator(CHUNK):
+        communities = ";".join(c.code for c in sorted(r.communities.all(), key=lambda c: c.pk))
+        yield [_text(v) for v in (rounds[r.pk], r.name, r.name_en, r.starts_on, r.ends_on,
+                                  communities)]  # fmt: skip
+
+
+def _interviews(program, people, rounds, codes, questions) -> Iterator[list[str]]:
+    rows = (
+        Interview.objects.current()
+        .filter(round__program=program)
+        .order_by("pk")
+        .prefetch_related("answers")
+    )
+    code_of = {q.pk: q.code for q in questions}
+    for i in rows.iterator(CHUNK):
+        answers = {code_of.get(a.question_id): a.value for a in i.answers.all()}
+        yield [
+            *(_text(v) for v in (
+                rounds[i.round_id], people[i.person_id], i.respondent, i.interviewed_on,
+                i.not_assessed_reason, codes[i.community_id],
+                people[i.cares_for_id] if i.cares_for_id else "", i.note,
+            )),
+            *(answers.get(q.code, "") for q in questions),
+        ]  # fmt: skip
