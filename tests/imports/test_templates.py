@@ -13,7 +13,7 @@ from tests.imports.conftest import run
 from tongban.activities.models import ActivityPlan, ActivityRecord, Attendance
 from tongban.imports import reader, spec
 from tongban.imports.services import Writer, program_import
-from tongban.imports.templates import templates_rows, templates_write
+from tongban.imports.templates import iter_templates_zip, templates_rows, templates_write
 from tongban.registry.models import Person, Program
 
 
@@ -76,3 +76,14 @@ def test_a_crash_while_writing_leaves_nothing(files, importer, monkeypatch):
         run(files, importer)
     assert not Program.objects.filter(slug="example-2014").exists()
     assert not Person.objects.filter(name="王明").exists()
+
+
+def test_the_zip_imports_as_it_is(files, importer):
+    assert run(files, importer).ok
+    program = Program.objects.get(slug="example-2014")
+    data = b"".join(iter_templates_zip(program))
+    sources = reader.sources_from_zip(data)
+    assert sorted(sources) == sorted(spec.FILES)
+    assert sources["people.csv"].startswith("\ufeffperson,name,".encode())
+    result = program_import(sources=sources, by=importer)
+    assert result.ok and not result.changed, result.lines()

@@ -11,8 +11,10 @@ YYYY-MM-DD HH:MM in the installation's time zone, choices as their English codes
 ";"-separated. References are those of an earlier import, else `tb-p12` (person 12),
 `tb-v3`, `tb-s40`, `tb-r1`, which an import into the same installation finds again.
 
-`templates_write(program, directory)` writes the files into a directory (UTF-8 with a
-BOM, so that Excel opens the Chinese correctly); the import reads them back.
+`templates_write(program, directory)` writes the files into a directory, and
+`iter_templates_zip(program)` yields a zip of them in pieces as it is written (for a
+streaming download; `tongban export --format templates`). Both UTF-8 with a BOM, so that
+Excel opens the Chinese correctly; only the CSV files, so the zip imports as it is.
 
 What is written: the program, its communities and venues, its people (every person
 record), current enrolments and their status changes, caregiver links, the sessions held
@@ -25,6 +27,8 @@ dates of birth are in; this export is the project manager's only.
 from __future__ import annotations
 
 import csv
+import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -112,6 +116,45 @@ def templates_write(program: Program, directory: Path) -> list[Path]:
             writer.writerows(rows)
         paths.append(path)
     return paths
+
+
+class _Sink(io.RawIOBase):
+    """A write-only, unseekable stream the zip is written to and emptied from."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def drain(self) -> bytes:
+        data = b"".join(self.parts)
+        self.parts.clear()
+        return data
+
+
+def iter_templates_zip(program: Program) -> Iterator[bytes]:
+    """A zip of the files of templates_rows(), yielded every CHUNK rows."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, (header, rows) in templates_rows(program).items():
+            with (
+                archive.open(name, "w", force_zip64=True) as entry,
+                io.TextIOWrapper(entry, encoding="utf-8-sig", newline="") as text,
+            ):
+                writer = csv.writer(text)
+                writer.writerow(header)
+                for n, row in enumerate(rows, start=1):
+                    writer.writerow(row)
+                    if n % CHUNK == 0:
+                        text.flush()
+                        yield sink.drain()
+            yield sink.drain()
+    yield sink.drain()
 
 
 def _program(program: Program) -> Iterator[list[str]]:
