@@ -198,3 +198,28 @@ def test_one_bad_row_leaves_the_database_unchanged(files, importer):
     assert not result.ok
     assert (Person.objects.count(), Person.history.count()) == before
     assert dict(Person.objects.values_list("pk", "name")) == names
+
+
+def test_a_file_saved_in_gbk_is_refused_with_how_to_save_it(files, importer):
+    sources = {name: text.encode("utf-8") for name, text in files.items()}
+    sources["people.csv"] = files["people.csv"].encode("gbk")
+    from tongban.imports.services import program_import
+
+    result = program_import(sources=sources, by=importer)
+    assert [str(p) for p in result.problems] == [
+        "people.csv: the file is not UTF-8 text (in Excel: Save as, CSV UTF-8)"
+    ]
+
+
+def test_a_row_longer_than_the_header(files, importer):
+    add_row(files, "attendance.csv", "S001,C02,extra")
+    problems = messages(run(files, importer))
+    assert "attendance.csv row 10: the row has more cells than the header" in problems
+
+
+def test_a_bad_moment(files, importer):
+    files["emergencies.csv"] = files["emergencies.csv"].replace("2014-04-02 10:10", "2014-04-02")
+    assert only_problem(files, importer) == (
+        "emergencies.csv row 2 occurred_at: 2014-04-02 is not a valid date and time "
+        "(YYYY-MM-DD HH:MM)"
+    )

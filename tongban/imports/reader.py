@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -15,6 +16,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import spec
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
+# What a zip may unpack to: the import files of a large program are far smaller.
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 
 
 @dataclass
@@ -27,6 +33,12 @@ class Problem:
     def __str__(self) -> str:
         if self.row is None:
             return _("%(file)s: %(message)s") % {"file": self.file, "message": self.message}
+        if not self.column:
+            return _("%(file)s row %(row)s: %(message)s") % {
+                "file": self.file,
+                "row": self.row,
+                "message": self.message,
+            }
         return _("%(file)s row %(row)s %(column)s: %(message)s") % {
             "file": self.file,
             "row": self.row,
@@ -54,6 +66,9 @@ class Table:
     columns: list[str]
     rows: list[Row]
     questions: list[str] = field(default_factory=list)  # interviews.csv's question columns
+    # Not decodable, not CSV, or a column missing: its rows cannot be checked against the
+    # other files, and those checks would only list the consequences.
+    unreadable: bool = False
 
 
 def sources_from_directory(directory: Path) -> dict[str, bytes]:
@@ -65,6 +80,8 @@ def sources_from_zip(data: bytes) -> dict[str, bytes]:
     """The files of a zip, by their own name (a folder inside the zip is fine)."""
     out = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+            raise zipfile.BadZipFile("too large when unpacked")
         for info in archive.infolist():
             name = Path(info.filename).name
             if info.is_dir() or not name or name.startswith(("._", ".")):
@@ -89,12 +106,14 @@ def _cell(column: spec.Column, text: str, lookups: dict) -> Any:
     """The typed value of a non-blank cell; ValueError with the reason when unreadable."""
     if column.kind == spec.DATE:
         try:
-            return date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
+            if not DATE.match(text):
+                raise ValueError
+            return date.fromisoformat(text)
         except ValueError:
             raise ValueError(_("%(value)s is not a valid date") % {"value": text}) from None
     if column.kind == spec.TIME:
         try:
-            if len(text) not in (4, 5):
+            if not CLOCK.match(text):
                 raise ValueError
             return time.fromisoformat(text.zfill(5))
         except ValueError:
@@ -102,9 +121,9 @@ def _cell(column: spec.Column, text: str, lookups: dict) -> Any:
     if column.kind == spec.MOMENT:
         try:
             day, clock = text.split()
-            moment = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock.zfill(5)))
-            if len(day) != 10 or len(clock) not in (4, 5):
+            if not DATE.match(day) or not CLOCK.match(clock):
                 raise ValueError
+            moment = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock.zfill(5)))
         except ValueError:
             raise ValueError(
                 _("%(value)s is not a valid date and time (YYYY-MM-DD HH:MM)") % {"value": text}
@@ -127,10 +146,6 @@ def _cell(column: spec.Column, text: str, lookups: dict) -> Any:
             % {"value": text, "max": column.max_length}
         )
     return text
-
-
-def _bad_date(_text: str):
-    raise ValueError
 
 
 def read(
@@ -160,10 +175,23 @@ def read(
         try:
             text = data.decode("utf-8-sig")  # with or without the BOM Excel writes
         except UnicodeDecodeError:
-            problems.append(Problem(name, None, "", _("the file is not UTF-8 text")))
-            tables[name] = Table(name, [], [])
+            problems.append(
+                Problem(
+                    name, None, "", _("the file is not UTF-8 text (in Excel: Save as, CSV UTF-8)")
+                )
+            )
+            tables[name] = Table(name, [], [], unreadable=True)
             continue
-        lines = list(csv.reader(io.StringIO(text, newline="")))
+        try:
+            lines = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as error:
+            problems.append(
+                Problem(
+                    name, None, "", _("the file is not valid CSV (%(error)s)") % {"error": error}
+                )
+            )
+            tables[name] = Table(name, [], [], unreadable=True)
+            continue
         header = [h.strip() for h in lines[0]] if lines else []
         questions = []
         known: list[spec.Column | None] = []
@@ -184,13 +212,11 @@ def read(
                     name, None, "", _("column %(column)s appears twice") % {"column": duplicate}
                 )
             )
-        for column in columns:
-            if column.name not in header and not column.optional_column:
-                problems.append(
-                    Problem(
-                        name, None, "", _("column %(column)s is missing") % {"column": column.name}
-                    )
-                )
+        missing = [c for c in columns if c.name not in header and not c.optional_column]
+        for column in missing:
+            problems.append(
+                Problem(name, None, "", _("column %(column)s is missing") % {"column": column.name})
+            )
         rows = []
         for number, cells in enumerate(lines[1:], start=2):
             if not any(c.strip() for c in cells):
@@ -217,5 +243,5 @@ def read(
                     row.bad.add(column.name)
                     problems.append(Problem(name, number, column.name, str(error)))
             rows.append(row)
-        tables[name] = Table(name, header, rows, questions)
+        tables[name] = Table(name, header, rows, questions, unreadable=bool(missing))
     return tables, problems

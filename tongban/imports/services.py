@@ -976,7 +976,8 @@ def program_import(*, sources: dict[str, bytes], by, allowed_programs=None) -> R
             )
         )
         return result
-    result.problems.extend(Checker(tables, program, by).run())
+    if not any(t.unreadable for t in tables.values()):
+        result.problems.extend(Checker(tables, program, by).run())
     if result.problems:
         return result
     with transaction.atomic():

@@ -3,6 +3,7 @@ docs/import.md, all or nothing."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -34,7 +35,12 @@ class Command(BaseCommand):
         if path.is_dir():
             sources = reader.sources_from_directory(path)
         elif path.is_file() and path.suffix.lower() == ".zip":
-            sources = reader.sources_from_zip(path.read_bytes())
+            try:
+                sources = reader.sources_from_zip(path.read_bytes())
+            except zipfile.BadZipFile as error:
+                raise CommandError(
+                    _("%(path)s is not a zip file (%(error)s)") % {"path": path, "error": error}
+                ) from error
         else:
             raise CommandError(_("%(path)s is not a directory or a zip file") % {"path": path})
         managers = User.objects.filter(role=Role.PROJECT_MANAGER, is_active=True).order_by("pk")
