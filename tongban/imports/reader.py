@@ -31,6 +31,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if not self.file:
+            return self.message
         if self.row is None:
             return _("%(file)s: %(message)s") % {"file": self.file, "message": self.message}
         if not self.column:

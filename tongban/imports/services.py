@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -310,7 +311,7 @@ class Checker:
         if row["started_on"]:
             self.first = row["started_on"]
         self.last = row["ended_on"] or timezone.localdate()
-        if row["ended_on"] and row["started_on"] and row["ended_on"] < row["started_on"]:
+        if row["ended_on"] and row["started_on"] and row["ended_on"] <= row["started_on"]:
             self.fail(name, row, "ended_on", _("the program ends before it starts"))
 
     def _communities(self, table: Table) -> None:
@@ -954,7 +955,7 @@ def program_import(*, sources: dict[str, bytes], by, allowed_programs=None) -> R
     """
     tables, _problems = reader.read(sources, question_codes=set())
     slug = next((r["slug"] for r in tables["program.csv"].rows if r["slug"]), None)
-    program = Program.objects.filter(slug=slug).first() if slug else None
+    program = Program.objects.filter(slug__iexact=slug).first() if slug else None
     codes = set(
         Question.objects.filter(models.Q(program=None) | models.Q(program=program)).values_list(
             "code", flat=True
@@ -980,6 +981,11 @@ def program_import(*, sources: dict[str, bytes], by, allowed_programs=None) -> R
         result.problems.extend(Checker(tables, program, by).run())
     if result.problems:
         return result
-    with transaction.atomic():
-        Writer(tables, program, by, result).run()
+    try:
+        with transaction.atomic():
+            Writer(tables, program, by, result).run()
+    except ValidationError as error:
+        # A rule of the models the checks above missed: still nothing is written.
+        result.problems = [Problem("", None, "", message) for message in error.messages]
+        result.counts.clear()
     return result
