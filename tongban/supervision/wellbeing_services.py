@@ -189,7 +189,11 @@ def wellbeing_checkin_void(*, checkin: WellbeingCheckIn, by, reason: str) -> Wel
 @transaction.atomic
 def wellbeing_alert_mark_seen(*, alert: WellbeingAlert, by) -> WellbeingAlert:
     """A supervisor has seen the alert: it leaves everyone's list of alerts to look at."""
-    alert = WellbeingAlert.objects.select_for_update().select_related("seen_by").get(pk=alert.pk)
+    alert = (
+        WellbeingAlert.objects.select_for_update(of=("self",))
+        .select_related("seen_by")
+        .get(pk=alert.pk)
+    )
     if alert.seen_at is not None:
         raise ValidationError(
             _("Already seen by %(name)s at %(time)s.")

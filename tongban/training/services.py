@@ -111,7 +111,11 @@ def workshop_create(*, program: Program, fields: dict, by) -> Workshop:
 
 @transaction.atomic
 def workshop_update(*, workshop: Workshop, fields: dict, by, version: int | None) -> Workshop:
-    workshop = Workshop.objects.select_for_update().select_related("program").get(pk=workshop.pk)
+    workshop = (
+        Workshop.objects.select_for_update(of=("self",))
+        .select_related("program")
+        .get(pk=workshop.pk)
+    )
     check_version(workshop, version)
     if workshop.program_id is None:
         raise ValidationError(_("The standard workshops cannot be changed here."))
