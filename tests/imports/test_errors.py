@@ -223,3 +223,22 @@ def test_a_bad_moment(files, importer):
         "emergencies.csv row 2 occurred_at: 2014-04-02 is not a valid date and time "
         "(YYYY-MM-DD HH:MM)"
     )
+
+
+def test_unknown_workshop(files, importer):
+    files["training_sessions.csv"] = files["training_sessions.csv"].replace(
+        ",principles,", ",cooking,"
+    )
+    assert only_problem(files, importer) == (
+        "training_sessions.csv row 3 workshop: cooking is not a workshop of this program or "
+        "of these files"
+    )
+
+
+def test_training_session_without_workshop_or_topic(files, importer):
+    files["training_sessions.csv"] = files["training_sessions.csv"].replace(
+        ",怎样应对服务对象的沉默,", ",,"
+    )
+    assert only_problem(files, importer) == (
+        "training_sessions.csv row 4 topic: give the workshop's code or a topic"
+    )

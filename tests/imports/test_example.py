@@ -12,6 +12,7 @@ from tongban.emergencies.models import EmergencyEvent
 from tongban.evaluation.models import Interview, InterviewAnswer
 from tongban.imports.models import ImportedReference
 from tongban.registry.models import Enrolment, Person, Program
+from tongban.training.models import TrainingAttendance, TrainingRound, TrainingSession
 
 
 def test_the_example_set_imports(files, importer):
@@ -41,6 +42,12 @@ def test_the_example_set_imports(files, importer):
     assert caregiver.cares_for.name == "陈静" and caregiver.community.code == "ex-dongfeng"
     assert InterviewAnswer.objects.filter(interview__in=interviews, value="yes").count() == 10
     assert ImportedReference.objects.filter(program=program, kind="person").count() == 10
+    continuing = TrainingRound.objects.get(program=program, kind="continuing")
+    assert [p.name for p in continuing.co_presenters.all()] == ["王明"]
+    sessions = TrainingSession.objects.filter(round__program=program)
+    assert sessions.get(topic="怎样应对服务对象的沉默").workshop is None
+    assert sessions.get(held_on=date(2013, 12, 9)).workshop.code == "concept"
+    assert TrainingAttendance.objects.filter(session__in=sessions).count() == 10
     with translation.override("en"):
         assert result.lines() == [
             "program.csv: 1 created, 0 updated",
@@ -55,6 +62,9 @@ def test_the_example_set_imports(files, importer):
             "emergencies.csv: 1 created, 0 updated",
             "rounds.csv: 1 created, 0 updated",
             "interviews.csv: 6 created, 0 updated",
+            "training_rounds.csv: 2 created, 0 updated",
+            "training_sessions.csv: 3 created, 0 updated",
+            "training_attendance.csv: 10 created, 0 updated",
         ]
 
 

@@ -17,6 +17,8 @@ class ImportedReference(models.Model):
         VENUE = "venue", _("venue")
         SESSION = "session", _("session")
         ROUND = "round", _("evaluation round")
+        TRAINING_ROUND = "training_round", _("training round")
+        TRAINING_SESSION = "training_session", _("training session")
 
     program = models.ForeignKey(
         "registry.Program",
@@ -24,7 +26,7 @@ class ImportedReference(models.Model):
         related_name="imported_references",
         verbose_name=_("program"),
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reference = models.CharField(_("reference"), max_length=100)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()

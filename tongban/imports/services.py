@@ -46,6 +46,12 @@ from tongban.registry.models import (
     Program,
     Venue,
 )
+from tongban.training.models import (
+    TrainingAttendance,
+    TrainingRound,
+    TrainingSession,
+    Workshop,
+)
 
 from . import reader
 from .models import ImportedReference
@@ -54,12 +60,21 @@ from .reader import Problem, Row, Table
 Kind = ImportedReference.Kind
 # References the templates export makes for records that have no imported reference
 # (tb-p12: person 12): importing such a set again finds the same records.
-PREFIX = {Kind.PERSON: "tb-p", Kind.VENUE: "tb-v", Kind.SESSION: "tb-s", Kind.ROUND: "tb-r"}
+PREFIX = {
+    Kind.PERSON: "tb-p",
+    Kind.VENUE: "tb-v",
+    Kind.SESSION: "tb-s",
+    Kind.ROUND: "tb-r",
+    Kind.TRAINING_ROUND: "tb-tr",
+    Kind.TRAINING_SESSION: "tb-ts",
+}
 MODELS = {
     Kind.PERSON: Person,
     Kind.VENUE: Venue,
     Kind.SESSION: ActivityPlan,
     Kind.ROUND: EvaluationRound,
+    Kind.TRAINING_ROUND: TrainingRound,
+    Kind.TRAINING_SESSION: TrainingSession,
 }
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 PERSON_TEXT = ("education", "marital_status", "working_status", "diagnosis", "phone", "address")
@@ -139,6 +154,8 @@ def _of_program(model: type[models.Model], program: Program) -> models.QuerySet:
         return Venue.objects.filter(community__program=program)
     if model is ActivityPlan:
         return ActivityPlan.objects.filter(community__program=program)
+    if model is TrainingSession:
+        return TrainingSession.objects.filter(round__program=program)
     return model.objects.filter(program=program)
 
 
@@ -187,8 +204,12 @@ class Checker:
         self.rounds: dict[str, tuple[list[str], date]] = {}
         self.enrolments: dict[tuple[str, str, str], EnrolmentState] = {}
         self.links: set[tuple[str, str]] = set()
+        self.training_rounds: set[str] = set()
+        self.training_sessions: set[str] = set()
         if program is None:
             return
+        self.training_rounds = set(reference_map(program, Kind.TRAINING_ROUND))
+        self.training_sessions = set(reference_map(program, Kind.TRAINING_SESSION))
         self.communities = dict(
             Community.objects.filter(program=program).values_list("code", "code")
         )
@@ -230,6 +251,7 @@ class Checker:
         for name in (
             "program", "communities", "venues", "people", "enrolments", "status_changes",
             "caregivers", "sessions", "attendance", "emergencies", "rounds", "interviews",
+            "training_rounds", "training_sessions", "training_attendance",
         ):  # fmt: skip
             getattr(self, f"_{name}")(self.t[f"{name}.csv"])
         return self.problems
@@ -574,6 +596,50 @@ class Checker:
             else:
                 row.values["_community"], row.values["_cares_for"] = placed
 
+    def _training_rounds(self, table: Table) -> None:
+        name = table.name
+        for row in self.unique(name, table.rows, ("training_round",)):
+            self.training_rounds.add(row["training_round"])
+            # Pre-service training comes before the program's first session.
+            ok = self.inside(name, row, "starts_on", row["starts_on"], before_ok=True)
+            ok &= self.inside(name, row, "ends_on", row["ends_on"], before_ok=True)
+            if ok and row["ends_on"] < row["starts_on"]:
+                self.fail(name, row, "ends_on", _("the round ends before it starts"))
+            for code in row["communities"] or []:
+                self.known(name, row, "communities", code, self.communities, _("community"))
+            for ref in row["co_presenters"] or []:
+                self.known(name, row, "co_presenters", ref, self.people, _("person"))
+
+    def _training_sessions(self, table: Table) -> None:
+        name = table.name
+        workshops = set(
+            Workshop.objects.filter(
+                models.Q(program=None) | models.Q(program=self.program)
+            ).values_list("code", flat=True)
+        ) if table.rows else set()  # fmt: skip
+        for row in self.unique(name, table.rows, ("training_session",)):
+            self.training_sessions.add(row["training_session"])
+            self.known(
+                name, row, "training_round", row["training_round"], self.training_rounds,
+                _("training round"),
+            )  # fmt: skip
+            if row["workshop"]:
+                self.known(name, row, "workshop", row["workshop"], workshops, _("workshop"))
+            elif not row["topic"] and row.ok("topic"):
+                self.fail(name, row, "topic", _("give the workshop's code or a topic"))
+            self.inside(name, row, "held_on", row["held_on"], before_ok=True)
+            if row["starts_at"] and row["ends_at"] and row["ends_at"] <= row["starts_at"]:
+                self.fail(name, row, "ends_at", _("the session ends before it starts"))
+
+    def _training_attendance(self, table: Table) -> None:
+        name = table.name
+        for row in self.unique(name, table.rows, ("training_session", "person")):
+            self.known(
+                name, row, "training_session", row["training_session"], self.training_sessions,
+                _("training session"),
+            )  # fmt: skip
+            self.known(name, row, "person", row["person"], self.people, _("person"))
+
     def place(self, row: Row) -> tuple[str, str | None] | str:
         """The interview's community and, for a caregiver, the person cared for (from the
         row when given, else from the enrolments); a reason when there is none."""
@@ -671,6 +737,9 @@ class Writer:
         self._emergencies()
         self._rounds()
         self._interviews()
+        self._training_rounds()
+        self._training_sessions()
+        self._training_attendance()
 
     def _program(self, row: Row) -> None:
         fields = {"name": row["name"], "started_on": row["started_on"], "ended_on": row["ended_on"]}
@@ -941,6 +1010,74 @@ class Writer:
                     changed = True
             if changed:
                 self.result.count(file, created=created)
+
+    def _training_rounds(self) -> None:
+        found = self.found(Kind.TRAINING_ROUND)
+        file = "training_rounds.csv"
+        for row in self.t[file].rows:
+            training_round = found.get(row["training_round"]) or TrainingRound(
+                program=self.program, created_by=self.by
+            )
+            created = training_round.pk is None
+            fields = {
+                "kind": row["kind"],
+                "name": row["name"],
+                "starts_on": row["starts_on"],
+                "ends_on": row["ends_on"],
+            }
+            if "name_en" in row.values:
+                fields["name_en"] = row["name_en"] or ""
+            changed = self.apply(training_round, fields)
+            self.remember(Kind.TRAINING_ROUND, row["training_round"], training_round)
+            wanted = {self.communities[code].pk for code in row["communities"]}
+            if set(training_round.communities.values_list("pk", flat=True)) != wanted:
+                training_round.communities.set(wanted)
+                changed = True
+            if "co_presenters" in row.values:
+                peers = {self.people[ref].pk for ref in row["co_presenters"]}
+                if set(training_round.co_presenters.values_list("pk", flat=True)) != peers:
+                    training_round.co_presenters.set(peers)
+                    changed = True
+            if changed:
+                self.result.count(file, created=created)
+        self.training_rounds = self.found(Kind.TRAINING_ROUND)
+
+    def _training_sessions(self) -> None:
+        found = self.found(Kind.TRAINING_SESSION)
+        workshops = {
+            w.code: w
+            for w in Workshop.objects.filter(
+                models.Q(program=None) | models.Q(program=self.program)
+            ).order_by(models.F("program").asc(nulls_first=True))
+        }  # the program's own workshop wins over a standard one of the same code
+        for row in self.t["training_sessions.csv"].rows:
+            session = found.get(row["training_session"]) or TrainingSession(created_by=self.by)
+            fields = {
+                "round": self.training_rounds[row["training_round"]],
+                "workshop": workshops[row["workshop"]] if row["workshop"] else None,
+                "topic": row["topic"] or "",
+                "held_on": row["held_on"],
+                "starts_at": row["starts_at"],
+                "ends_at": row["ends_at"],
+                "make_up": row["make_up"] == "yes",
+            }
+            self.save("training_sessions.csv", session, fields)
+            self.remember(Kind.TRAINING_SESSION, row["training_session"], session)
+        self.training_sessions = self.found(Kind.TRAINING_SESSION)
+
+    def _training_attendance(self) -> None:
+        for row in self.t["training_attendance.csv"].rows:
+            session = self.training_sessions[row["training_session"]]
+            person = self.people[row["person"]]
+            if (
+                not TrainingAttendance.objects.current()
+                .filter(session=session, person=person)
+                .exists()
+            ):
+                TrainingAttendance.objects.create(
+                    session=session, person=person, recorded_by=self.by
+                )
+                self.result.count("training_attendance.csv", created=True)
 
 
 # --- The import -----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from tongban.registry.models import (
     Venue,
     WorkingStatus,
 )
+from tongban.training.models import TrainingRound
 
 TEXT, DATE, TIME, MOMENT, CHOICE, YES_NO, LIST = (
     "text",
@@ -161,6 +162,31 @@ FILES: dict[str, list[Column]] = {
         col("cares_for", optional=True),
         col("note", optional=True),
         # ... and one column per question code (QUESTION), yes, no or blank.
+    ],
+    # Optional: the training records (MODEL.md, "Training").
+    "training_rounds.csv": [
+        col("training_round", required=True, max_length=100),
+        col("kind", CHOICE, required=True, choices=TrainingRound.Kind),
+        col("name", required=True, max_length=200),
+        col("name_en", optional=True, max_length=200),
+        col("starts_on", DATE, required=True),
+        col("ends_on", DATE, required=True),
+        col("communities", LIST, required=True),
+        col("co_presenters", LIST, optional=True),
+    ],
+    "training_sessions.csv": [
+        col("training_session", required=True, max_length=100),
+        col("training_round", required=True),
+        col("workshop"),
+        col("topic", max_length=200),
+        col("held_on", DATE, required=True),
+        col("starts_at", TIME),
+        col("ends_at", TIME),
+        col("make_up", YES_NO, choices=YesNo),
+    ],
+    "training_attendance.csv": [
+        col("training_session", required=True),
+        col("person", required=True),
     ],
 }
 

@@ -20,8 +20,11 @@ What is written: the program, its communities and venues, its people (every pers
 record), current enrolments and their status changes, caregiver links, the sessions held
 (a current process form on a current plan) with their lead and assisting peers, their
 current attendance of people on record, current emergency events, evaluation rounds and
-current interviews with their answers. Identified: names, phone numbers, addresses and
-dates of birth are in; this export is the project manager's only.
+current interviews with their answers, training rounds (with their communities and
+co-presenting peers), current training sessions and attendance. Not written: screening
+assessments and consents, supervision, walk-ins, sessions not held. Identified: names,
+phone numbers, addresses and dates of birth are in; this export is the project manager's
+only.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from tongban.registry.models import (
     Program,
     Venue,
 )
+from tongban.training.models import TrainingAttendance, TrainingRound, TrainingSession
 
 from . import spec
 from .services import Kind, references_of
@@ -80,6 +84,8 @@ def templates_rows(program: Program) -> dict[str, tuple[list[str], Rows]]:
     venues = references_of(program, Kind.VENUE)
     sessions = references_of(program, Kind.SESSION)
     rounds = references_of(program, Kind.ROUND)
+    training_rounds = references_of(program, Kind.TRAINING_ROUND)
+    training_sessions = references_of(program, Kind.TRAINING_SESSION)
     codes = dict(Community.objects.filter(program=program).values_list("pk", "code"))
     questions = list(Question.objects.for_program(program).order_by("respondent", "position", "pk"))
     interview_header = [*_header("interviews.csv"), *(q.code for q in questions)]
@@ -101,6 +107,18 @@ def templates_rows(program: Program) -> dict[str, tuple[list[str], Rows]]:
         "interviews.csv": (
             interview_header,
             _interviews(program, people, rounds, codes, questions),
+        ),
+        "training_rounds.csv": (
+            _header("training_rounds.csv"),
+            _training_rounds(program, people, training_rounds),
+        ),
+        "training_sessions.csv": (
+            _header("training_sessions.csv"),
+            _training_sessions(program, training_rounds, training_sessions),
+        ),
+        "training_attendance.csv": (
+            _header("training_attendance.csv"),
+            _training_attendance(program, people, training_sessions),
         ),
     }
 
@@ -292,3 +310,40 @@ def _interviews(program, people, rounds, codes, questions) -> Iterator[list[str]
             )),
             *(answers.get(q.code, "") for q in questions),
         ]  # fmt: skip
+
+
+def _training_rounds(program, people, training_rounds) -> Iterator[list[str]]:
+    rows = TrainingRound.objects.filter(program=program).order_by("pk")
+    for r in rows.prefetch_related("communities", "co_presenters").iterator(CHUNK):
+        communities = ";".join(c.code for c in sorted(r.communities.all(), key=lambda c: c.pk))
+        presenters = ";".join(
+            people[p.pk] for p in sorted(r.co_presenters.all(), key=lambda p: p.pk)
+        )
+        yield [_text(v) for v in (training_rounds[r.pk], r.kind, r.name, r.name_en, r.starts_on,
+                                  r.ends_on, communities, presenters)]  # fmt: skip
+
+
+def _training_sessions(program, training_rounds, training_sessions) -> Iterator[list[str]]:
+    rows = (
+        TrainingSession.objects.current()
+        .filter(round__program=program)
+        .select_related("workshop")
+        .order_by("pk")
+    )
+    for t in rows.iterator(CHUNK):
+        yield [_text(v) for v in (
+            training_sessions[t.pk], training_rounds[t.round_id],
+            t.workshop.code if t.workshop_id else "", t.topic, t.held_on, t.starts_at,
+            t.ends_at, t.make_up,
+        )]  # fmt: skip
+
+
+def _training_attendance(program, people, training_sessions) -> Iterator[list[str]]:
+    rows = (
+        TrainingAttendance.objects.current()
+        .filter(session__round__program=program, session__voided_at__isnull=True)
+        .order_by("session_id", "pk")
+        .values_list("session_id", "person_id")
+    )
+    for session_id, person_id in rows.iterator(CHUNK):
+        yield [training_sessions[session_id], people[person_id]]
