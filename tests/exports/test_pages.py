@@ -127,3 +127,18 @@ def test_the_log_costs_the_same_queries_however_long(client_for, users, program)
     for _ in range(5):
         export_zip(program, user=users["research"], date_to=date(2013, 12, 31))
     assert count() == before
+
+
+def test_the_manager_downloads_the_import_templates(client_for, users, consumer_a):
+    client = client_for(users["manager"])
+    response = client.post(URL, {"format": "templates", "language": "zh-hans"})
+    assert "error-summary" in response.content.decode()  # identified: a reason is needed
+    response = client.post(
+        URL, {"format": "templates", "language": "zh-hans", "reason": "迁往市级系统"}
+    )
+    archive = download(response)
+    assert {"program.csv", "people.csv", "sessions.csv"} <= set(archive.namelist())
+    assert "甲服务对象" in archive.read("people.csv").decode("utf-8-sig")
+    record = ExportRecord.objects.get()
+    assert record.identified and record.format == "templates" and record.reason == "迁往市级系统"
+    assert "identified" in response["Content-Disposition"]

@@ -37,7 +37,7 @@ class Format(models.TextChoices):
     DTA = "dta", _("Stata (.dta)")
     XLSX = "xlsx", _("Excel (.xlsx)")
     CSV = "csv", _("CSV (UTF-8)")
-    TEMPLATES = "templates", _("Import templates (identified CSV)")
+    TEMPLATES = "templates", _("Import templates: the whole program, identified (CSV)")
 
 
 class Language(models.TextChoices):
