@@ -34,6 +34,8 @@ def test_the_example_set_imports(files, importer):
     assert (s003.plan.category, s003.format, s003.duration_minutes) == ("knowledge", "lecture", 90)
     assert s003.peers_present.count() == 2
     assert Attendance.objects.filter(record__in=records).count() == 8
+    # In the audit trail, entered by the importing manager.
+    assert Attendance.history.filter(history_user=importer).count() == 8
     event = EmergencyEvent.objects.get(community__program=program)
     assert event.closed_at is not None and event.session.theme == "怎样用微信"
     interviews = Interview.objects.filter(round__program=program)

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from tongban.activities.models import ActivityPlan, ActivityRecord, Attendance
 from tongban.activities.services import minutes_between
@@ -76,6 +77,7 @@ MODELS = {
     Kind.TRAINING_ROUND: TrainingRound,
     Kind.TRAINING_SESSION: TrainingSession,
 }
+BATCH = 1000
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 PERSON_TEXT = ("education", "marital_status", "working_status", "diagnosis", "phone", "address")
 IN_SERVICE = set(EnrolmentStatusChange.IN_SERVICE)
@@ -905,12 +907,27 @@ class Writer:
         self.sessions = self.found(Kind.SESSION)
 
     def _attendance(self) -> None:
-        for row in self.t["attendance.csv"].rows:
-            record = self.sessions[row["session"]].record
-            person = self.people[row["person"]]
-            if not Attendance.objects.current().filter(record=record, person=person).exists():
-                Attendance.objects.create(record=record, person=person)
-                self.result.count("attendance.csv", created=True)
+        # The largest file: what is there is read once, the new rows written in batches
+        # (with their history rows), not one query per row.
+        rows = self.t["attendance.csv"].rows
+        if not rows:
+            return
+        program_records = ActivityRecord.objects.filter(plan__community__program=self.program)
+        record_of = dict(program_records.values_list("plan_id", "pk"))
+        present = set(
+            Attendance.objects.current()
+            .filter(record__in=program_records, person__isnull=False)
+            .values_list("record_id", "person_id")
+        )
+        new = []
+        for row in rows:
+            key = (record_of[self.sessions[row["session"]].pk], self.people[row["person"]].pk)
+            if key not in present:
+                present.add(key)
+                new.append(Attendance(record_id=key[0], person_id=key[1]))
+        bulk_create_with_history(new, Attendance, batch_size=BATCH, default_user=self.by)
+        for _row in new:
+            self.result.count("attendance.csv", created=True)
 
     def _emergencies(self) -> None:
         file = "emergencies.csv"
