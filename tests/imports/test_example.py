@@ -36,6 +36,8 @@ def test_the_example_set_imports(files, importer):
     assert Attendance.objects.filter(record__in=records).count() == 8
     # In the audit trail, entered by the importing manager.
     assert Attendance.history.filter(history_user=importer).count() == 8
+    assert Person.history.filter(history_user=importer).count() == 10
+    assert Enrolment.history.filter(history_user=importer).count() == 8
     event = EmergencyEvent.objects.get(community__program=program)
     assert event.closed_at is not None and event.session.theme == "怎样用微信"
     interviews = Interview.objects.filter(round__program=program)

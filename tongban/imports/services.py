@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
 from tongban.activities.models import ActivityPlan, ActivityRecord, Attendance
@@ -1100,6 +1103,24 @@ class Writer:
 # --- The import -----------------------------------------------------------------------------
 
 
+@contextmanager
+def _history_by(user):
+    """Every history row of the import names `user` (the command has no request for
+    simple_history's middleware to read the user from)."""
+    context = HistoricalRecords.context
+    before = getattr(context, "request", None)
+    if before is None or not getattr(getattr(before, "user", None), "is_authenticated", False):
+        context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if before is None:
+            if hasattr(context, "request"):
+                del context.request
+        else:
+            context.request = before
+
+
 def program_import(*, sources: dict[str, bytes], by, allowed_programs=None) -> Result:
     """Check every row of every file, then write them all in one transaction (or nothing).
 
@@ -1136,7 +1157,7 @@ def program_import(*, sources: dict[str, bytes], by, allowed_programs=None) -> R
     if result.problems:
         return result
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _history_by(by):
             Writer(tables, program, by, result).run()
     except ValidationError as error:
         # A rule of the models the checks above missed: still nothing is written.
