@@ -1,18 +1,23 @@
 """On a phone in Chinese: the project manager downloads the de-identified SPSS export and
-finds it in the log; a research assistant is not offered an identified export."""
+finds it in the log, then moves a program in from the example CSV files on the upload
+page; a research assistant is not offered an identified export."""
 
 from __future__ import annotations
 
+import csv
 import zipfile
+from pathlib import Path
 
 import pyreadstat
 import pytest
 
 from tongban.exports.models import ExportRecord
+from tongban.registry.models import Program
 
 from .conftest import assert_fits_phone, assert_tappable, html_lang, login, shoot, url
 
 pytestmark = pytest.mark.browser
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "import-example"
 
 
 def test_the_manager_downloads_spss_in_chinese(live_server, new_phone, users, consumer_a, tmp_path):
@@ -59,6 +64,26 @@ def test_the_manager_downloads_spss_in_chinese(live_server, new_phone, users, co
     assert "去标识" in log.inner_text()
     assert_fits_phone(phone)
     shoot(phone, "export-03-log")
+
+    # The example set of docs/import-example, through the upload page.
+    phone.goto(url(live_server, "/import/"))
+    assert html_lang(phone) == "zh-hans"
+    phone.set_input_files("input[name=files]", sorted(str(p) for p in EXAMPLE.glob("*.csv")))
+    with phone.expect_navigation():
+        phone.click("form.form button[type=submit]")
+    assert phone.locator("#import-done").is_visible()
+    with open(EXAMPLE / "program.csv", encoding="utf-8-sig") as handle:
+        slug = next(csv.DictReader(handle))["slug"]
+    imported = Program.objects.get(slug=slug)
+    assert imported.communities.exists() and imported.people.exists()
+    shoot(phone, "export-04-imported")
+    # The same files again: nothing changes, and the page says so.
+    people = imported.people.count()
+    phone.set_input_files("input[name=files]", sorted(str(p) for p in EXAMPLE.glob("*.csv")))
+    with phone.expect_navigation():
+        phone.click("form.form button[type=submit]")
+    assert phone.locator("#import-done").is_visible()
+    assert imported.people.count() == people
 
 
 def test_a_research_assistant_is_not_offered_an_identified_export(live_server, new_phone, users):
