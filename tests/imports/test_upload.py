@@ -79,3 +79,21 @@ def test_other_roles_are_refused(client, users, files, username):
 def test_signed_out_goes_to_login(client):
     response = client.get(URL)
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_the_imported_program_works_like_any_other(client, users, files):
+    from django.urls import reverse
+
+    from tongban.activities.models import ActivityPlan
+
+    client.force_login(users["manager"])
+    client.post(URL, {"files": uploads(files)})
+    program = Program.objects.get(slug="example-2014")
+    # The manager works in it now (as after creating a program), and its pages open.
+    person = Person.objects.get(program=program, name="王明")
+    assert client.get(reverse("registry:person_detail", args=[person.pk])).status_code == 200
+    plan = ActivityPlan.objects.filter(community__program=program).first()
+    assert client.get(reverse("activities:session_detail", args=[plan.pk])).status_code == 200
+    report = client.get(reverse("reports:program_report_json"))
+    assert report.status_code == 200
+    assert report.json()["meta"]["program"]["slug"] == "example-2014"
