@@ -167,3 +167,21 @@ def test_xlsx_has_a_sheet_per_table_with_labels(program, data):
     with translation.override("zh-hans"):
         entertainment = str(Category.ENTERTAINMENT.label)
     assert sessions[0][3] == "category" and sessions[1][3] == entertainment
+
+
+def test_a_community_export_holds_nothing_of_another_community(
+    program, data, community_a, community_b
+):
+    archive = export_zip(program, communities=[community_a])
+    for name in archive.namelist():
+        if not name.endswith(".csv") or name == "codebook.csv":
+            continue
+        for row in read_csv(archive, name):
+            assert row.get("community", str(community_a.pk)) == str(community_a.pk), name
+    lead_b = read_csv(export_zip(program, communities=[community_b]), "people.csv")
+    ids_b = {row["person_id"] for row in lead_b}
+    ids_a = {row["person_id"] for row in read_csv(archive, "people.csv")}
+    assert ids_a and ids_b and ids_a.isdisjoint(ids_b)
+    attendance = read_csv(archive, "attendance.csv")
+    assert {row["person_id"] for row in attendance} <= ids_a
+    assert len(attendance) == 2
