@@ -123,3 +123,18 @@ def test_a_zip_with_a_folder(files, importer):
     sources = reader.sources_from_zip(data.getvalue())
     assert set(sources) == set(files)
     assert program_import(sources=sources, by=importer).ok
+
+
+def test_a_corrected_status_change_is_updated_in_place(files, importer):
+    assert run(files, importer).ok
+    files["status_changes.csv"] = files["status_changes.csv"].replace(
+        "C04,consumer,ex-xinyuan,退出,2015-02-01,搬家到外区。",
+        "C04,consumer,ex-xinyuan,on_leave,2015-02-01,住院。",
+    )
+    result = run(files, importer)
+    assert result.lines() == ["status_changes.csv: 0 created, 1 updated"]
+    enrolment = Enrolment.objects.get(person__name="黄强")
+    assert list(enrolment.status_changes.values_list("status", "effective_on", "reason")) == [
+        ("active", date(2014, 3, 10), ""),
+        ("on_leave", date(2015, 2, 1), "住院。"),
+    ]

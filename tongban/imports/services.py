@@ -438,14 +438,10 @@ class Checker:
                     _("%(value)s is before the enrolment started") % {"value": row["changed_on"]},
                 )
                 continue
-            change = (row["changed_on"], row["status"])
-            if change not in state.changes:
-                if any(d == row["changed_on"] for d, _s in state.changes):
-                    self.fail(
-                        name, row, "changed_on", _("the enrolment has another status on this day")
-                    )
-                    continue
-                state.changes.append(change)
+            # A change is found again by its enrolment and day: a row of a day the database
+            # already holds corrects that change (the file names each day once, unique()).
+            state.changes = [c for c in state.changes if c[0] != row["changed_on"]]
+            state.changes.append((row["changed_on"], row["status"]))
         for key, state in self.enrolments.items():
             ordered = sorted(state.changes, key=lambda c: c[0])
             for (_d1, s1), (d2, s2) in zip(ordered, ordered[1:], strict=False):
