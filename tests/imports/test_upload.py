@@ -23,7 +23,10 @@ def uploads(files: dict[str, str]) -> list[SimpleUploadedFile]:
 
 def test_the_manager_imports_several_files(client, users, files):
     client.force_login(users["manager"])
-    assert client.get(URL).status_code == 200
+    page = client.get(URL)
+    assert page.status_code == 200
+    listing = page.content.decode()
+    assert 'id="import-files"' in listing and "<strong>lead_peer</strong>" in listing
     response = client.post(URL, {"files": uploads(files)})
     assert response.status_code == 200
     body = response.content.decode()
@@ -58,6 +61,13 @@ def test_problems_are_listed_and_nothing_is_saved(client, users, files):
     assert 'id="import-problems"' in body
     assert "people.csv row 12 born_on: 2019-02-30 is not a valid date" in body
     assert not Program.objects.filter(slug="example-2014").exists()
+
+
+def test_a_file_that_is_not_a_zip(client, users):
+    client.force_login(users["manager"])
+    upload = SimpleUploadedFile("program.zip", b"not a zip", "application/zip")
+    body = client.post(URL, {"files": [upload]}).content.decode()
+    assert 'id="import-error"' in body and "program.zip" in body
 
 
 def test_nothing_chosen(client, users):

@@ -92,6 +92,22 @@ def sources_from_zip(data: bytes) -> dict[str, bytes]:
     return out
 
 
+def sources_from_uploads(uploads) -> dict[str, bytes]:
+    """Uploaded files (CSV files, zips of them) by name; ValueError with the reason for
+    a zip that cannot be read."""
+    sources: dict[str, bytes] = {}
+    for upload in uploads:
+        data = upload.read()
+        if upload.name.lower().endswith(".zip"):
+            try:
+                sources.update(sources_from_zip(data))
+            except zipfile.BadZipFile:
+                raise ValueError(_("%(name)s is not a zip file.") % {"name": upload.name}) from None
+        else:
+            sources[Path(upload.name).name] = data
+    return sources
+
+
 def _choice_lookup(choices) -> dict[str, str]:
     """Code, Chinese label and English label (any case) -> code."""
     lookup: dict[str, str] = {}

@@ -3,8 +3,6 @@ them) and sees what the command would print; nothing is saved when a row is wron
 
 from __future__ import annotations
 
-import zipfile
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -20,28 +18,18 @@ from .services import program_import
 @require(can_set_up_programs)
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    context: dict = {"files": list(spec.FILES)}
+    context: dict = {"files": [(name, columns) for name, columns in spec.FILES.items()]}
     if request.method == "POST":
         uploads = request.FILES.getlist("files")
-        sources: dict[str, bytes] = {}
-        error = ""
-        for upload in uploads:
-            data = upload.read()
-            if upload.name.lower().endswith(".zip"):
-                try:
-                    sources.update(reader.sources_from_zip(data))
-                except zipfile.BadZipFile:
-                    error = _("%(name)s is not a zip file.") % {"name": upload.name}
-            else:
-                sources[upload.name] = data
-        if not uploads:
-            error = _("Choose the CSV files, or a zip of them.")
-        if error:
-            context["error"] = error
+        try:
+            if not uploads:
+                raise ValueError(_("Choose the CSV files, or a zip of them."))
+            sources = reader.sources_from_uploads(uploads)
+        except ValueError as error:
+            context["error"] = str(error)
         else:
-            # Into a new program, or one of the manager's own: any other answers an error.
-            result = program_import(
+            # Into a new program, or one of the manager's own: any other is refused.
+            context["result"] = program_import(
                 sources=sources, by=request.user, allowed_programs=scope.programs(request.user)
             )
-            context["result"] = result
     return render(request, "imports/upload.html", context)
