@@ -54,11 +54,15 @@ def test_a_program_entered_in_tongban_gets_tb_references_found_again(
         plan=plan, held_on=date(2014, 3, 1), started_at="10:00", ended_at="11:00",
         duration_minutes=60, format="group_discussion", theme="唱歌", created_by=users["manager"],
     )  # fmt: skip
-    record.peers_present.set([peer_person_a])
+    helper = make_person("甲助手", community=community_a, role="peer", started_on=date(2013, 8, 1))
+    plan.assisting_peers.set([helper])
+    record.peers_present.set([peer_person_a])  # the helper did not come
     Attendance.objects.create(record=record, person=consumer)
     templates_write(program, tmp_path)
     people = (tmp_path / "people.csv").read_text(encoding="utf-8-sig")
     assert f"tb-p{consumer.pk},甲对象," in people
+    sessions = (tmp_path / "sessions.csv").read_text(encoding="utf-8-sig")
+    assert f",tb-p{peer_person_a.pk},tb-p{helper.pk},tb-p{peer_person_a.pk}," in sessions
 
     result = program_import(sources=reader.sources_from_directory(tmp_path), by=users["manager"])
     assert result.ok, result.lines()

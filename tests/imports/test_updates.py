@@ -138,3 +138,16 @@ def test_a_corrected_status_change_is_updated_in_place(files, importer):
         ("active", date(2014, 3, 10), ""),
         ("on_leave", date(2015, 2, 1), "住院。"),
     ]
+
+
+def test_peers_present_when_not_the_lead_and_the_assisting_peers(files, importer):
+    lines = files["sessions.csv"].splitlines()
+    lines[0] += ",peers_present"
+    lines[1] += ",P01"  # S001: P02 was to assist but did not come
+    files["sessions.csv"] = "\n".join(lines[:2] + [line + "," for line in lines[2:]]) + "\n"
+    assert run(files, importer).ok
+    s001 = ActivityRecord.objects.get(plan__theme="一起唱歌")
+    assert [p.name for p in s001.peers_present.all()] == ["王明"]
+    assert [p.name for p in s001.plan.assisting_peers.all()] == ["李芳"]
+    s002 = ActivityRecord.objects.get(plan__theme="公园散步")
+    assert s002.peers_present.count() == 2

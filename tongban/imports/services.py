@@ -495,6 +495,7 @@ class Checker:
                 self.fail(name, row, "ends_at", _("the session ends before it starts"))
             peers = [("lead_peer", row["lead_peer"])] if row["lead_peer"] else []
             peers += [("assisting_peers", ref) for ref in row["assisting_peers"] or []]
+            peers += [("peers_present", ref) for ref in row["peers_present"] or []]
             for column, ref in peers:
                 if not self.known(name, row, column, ref, self.people, _("person")) or not ok:
                     continue
@@ -898,6 +899,8 @@ class Writer:
                 record_fields["feedback"] = row["feedback"] or ""
             changed |= self.apply(record, record_fields)
             present = {lead.pk, *(p.pk for p in assisting)}
+            if row["peers_present"]:
+                present = {self.people[ref].pk for ref in row["peers_present"]}
             if set(record.peers_present.values_list("pk", flat=True)) != present:
                 record.peers_present.set(present)
                 changed = True

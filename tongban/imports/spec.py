@@ -126,6 +126,8 @@ FILES: dict[str, list[Column]] = {
         col("topic", required=True, max_length=200),
         col("lead_peer", required=True),
         col("assisting_peers", LIST),
+        # Blank or left out: the lead and the assisting peers were there.
+        col("peers_present", LIST, optional=True),
         col("aim", optional=True),
         col("feedback", optional=True),
     ],

@@ -254,13 +254,25 @@ def _session_rows(chunk, through, people, venues, sessions) -> Iterator[list[str
     pairs = through.objects.filter(activityplan_id__in=[r.plan_id for r in chunk]).order_by("pk")
     for plan_id, person_id in pairs.values_list("activityplan_id", "person_id"):
         assisting.setdefault(plan_id, []).append(people[person_id])
+    present: dict[int, list[int]] = {}
+    peers = ActivityRecord.peers_present.through.objects.filter(
+        activityrecord_id__in=[r.pk for r in chunk]
+    ).order_by("pk")
+    for record_id, person_id in peers.values_list("activityrecord_id", "person_id"):
+        present.setdefault(record_id, []).append(person_id)
     for record in chunk:
         plan = record.plan
+        helpers = assisting.get(plan.pk, [])
+        there = [people[pk] for pk in present.get(record.pk, [])]
+        # Blank when exactly the lead and the assisting peers were there: the import reads
+        # a blank so.
+        usual = sorted(there) == sorted([people[plan.lead_peer_id], *helpers])
+        peers_present = "" if usual else ";".join(there)
         yield [_text(v) for v in (
             sessions[plan.pk], plan.community.code, venues[plan.venue_id], record.held_on,
             record.started_at, record.ended_at, plan.category, record.format, plan.theme,
-            people[plan.lead_peer_id], ";".join(assisting.get(plan.pk, [])), plan.aim,
-            record.feedback,
+            people[plan.lead_peer_id], ";".join(helpers), peers_present,
+            plan.aim, record.feedback,
         )]  # fmt: skip
 
 
