@@ -9,7 +9,6 @@ import pytest
 from tests.conftest import make_user
 from tongban.accounts.models import Role
 from tongban.evaluation.standard import ensure_standard_questions
-from tongban.imports import reader
 from tongban.imports.services import Result, program_import
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "import-example"
@@ -54,8 +53,3 @@ def add_row(files: dict[str, str], name: str, text: str) -> int:
 
 def messages(result: Result) -> list[str]:
     return [str(p) for p in result.problems]
-
-
-@pytest.fixture
-def reader_module():
-    return reader

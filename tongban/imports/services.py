@@ -186,10 +186,9 @@ class EnrolmentState:
 class Checker:
     """Checks every row against the files and what the database already holds."""
 
-    def __init__(self, tables: dict[str, Table], program: Program | None, by) -> None:
+    def __init__(self, tables: dict[str, Table], program: Program | None) -> None:
         self.t = tables
         self.program = program
-        self.by = by
         self.problems: list[Problem] = []
         self.first = date.min
         self.last = date.max
@@ -1152,7 +1151,7 @@ def program_import(*, sources: dict[str, bytes], by, allowed_programs=None) -> R
         )
         return result
     if not any(t.unreadable for t in tables.values()):
-        result.problems.extend(Checker(tables, program, by).run())
+        result.problems.extend(Checker(tables, program).run())
     if result.problems:
         return result
     try:
