@@ -37,7 +37,17 @@ def test_writes_the_zip_and_logs_it(program, community_a, consumer_a, tmp_path):
 def test_identified_needs_a_reason(program, tmp_path):
     out = tmp_path / "export.zip"
     with pytest.raises(CommandError, match="why"):
-        run("--program", "test", "--format", "csv", "--identified", "--out", str(out))
+        run(
+            "--program",
+            "test",
+            "--format",
+            "csv",
+            "--lang",
+            "en",
+            "--identified",
+            "--out",
+            str(out),
+        )
     assert not out.exists() and not ExportRecord.objects.exists()
 
 
