@@ -34,8 +34,7 @@ def report_json(program: Program) -> dict:
 
 
 @pytest.fixture
-def paper(db) -> Program:
-    loader.load()
+def paper(demo_output, db) -> Program:
     return Program.objects.get(slug=loader.PROGRAM_SLUG)
 
 

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Min
 
 from tongban.activities import rules
@@ -37,16 +36,8 @@ FIRST, SECOND = {"tuanjiehu", "maizidian"}, {"xiangheyuan", "jinsong"}
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    out = StringIO()
-    with (
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-        time_machine.travel(MOMENT, tick=False),
-    ):
-        call_command("demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+def loaded(demo_output):
+    return demo_output
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
 
 from tests.demo.paper import AGE, TABLE_2
@@ -24,12 +23,8 @@ PAPER = "chaoyang-2013"
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    out = StringIO()
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+def loaded(demo_output):
+    return demo_output
 
 
 @pytest.fixture

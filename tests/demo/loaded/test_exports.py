@@ -7,13 +7,9 @@ import csv
 import io
 import zipfile
 from datetime import date
-from io import StringIO
 
 import pyreadstat
 import pytest
-import time_machine
-from django.core.management import call_command
-from django.db import transaction
 
 from tests.exports.helpers import export_zip
 from tongban.evaluation.models import Interview
@@ -24,15 +20,8 @@ TABLES = ("people", "enrolments", "sessions", "attendance", "interviews")
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-        time_machine.travel(MOMENT, tick=False),
-    ):
-        call_command("demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+def loaded(demo_output):
+    return demo_output
 
 
 @pytest.fixture

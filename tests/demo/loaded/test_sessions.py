@@ -11,7 +11,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Value, When
 from scipy.stats import chi2_contingency
 
@@ -35,11 +34,8 @@ FIRST, LAST = date(*paper.SESSIONS_FROM), date(*paper.SESSIONS_TO)
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+def demo(demo_output):
+    return demo_output
 
 
 @pytest.fixture

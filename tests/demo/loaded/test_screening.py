@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
@@ -53,16 +52,8 @@ TOP_THREE = ("fine_motor_exercise", "daily_life_skills", "emotional_support")
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    out = StringIO()
-    with (
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-        time_machine.travel(MOMENT, tick=False),
-    ):
-        call_command("demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+def loaded(demo_output):
+    return demo_output
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
@@ -61,16 +60,8 @@ LIVING_COMMUNITIES = {  # what the README promises
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    out = StringIO()
-    with (
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-        time_machine.travel(MOMENT, tick=False),
-    ):
-        call_command("demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+def loaded(demo_output):
+    return demo_output
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -35,16 +34,8 @@ MOMENT = datetime(2026, 3, 16, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    out = StringIO()
-    with (
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-        time_machine.travel(MOMENT, tick=False),
-    ):
-        call_command("demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+def loaded(demo_output):
+    return demo_output
 
 
 @pytest.fixture
