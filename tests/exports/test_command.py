@@ -70,3 +70,18 @@ def test_the_console_command_knows_export_and_import(capsys):
     usage = capsys.readouterr().err
     assert "tongban export --program SLUG --format csv|xlsx|sav|dta|templates" in usage
     assert "tongban import DIR" in usage
+
+
+def test_templates_from_the_command_line_are_identified_and_need_a_reason(
+    program, community_a, consumer_a, tmp_path
+):
+    out = tmp_path / "templates.zip"
+    with pytest.raises(CommandError):
+        run("--program", "test", "--format", "templates", "--out", str(out))
+    run("--program", "test", "--format", "templates", "--reason", "迁往新服务器",
+        "--out", str(out))  # fmt: skip
+    with zipfile.ZipFile(out) as archive:
+        assert "program.csv" in archive.namelist()
+        assert "甲服务对象" in archive.read("people.csv").decode("utf-8-sig")
+    record = ExportRecord.objects.get()
+    assert record.identified and record.format == "templates" and record.channel == "command line"
