@@ -19,6 +19,8 @@ from . import spec
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
+NUMBER = re.compile(r"^\d{1,5}$")
+LARGEST = 32767  # the models' small whole numbers (an age, a score, months)
 # What a zip may unpack to: the import files of a large program are far smaller.
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 
@@ -156,6 +158,10 @@ def _cell(column: spec.Column, text: str, lookups: dict) -> Any:
                 _("%(value)s is not one of the codes (%(codes)s)")
                 % {"value": text, "codes": ", ".join(column.choices.values)}
             ) from None
+    if column.kind == spec.NUMBER:
+        if not NUMBER.match(text) or int(text) > LARGEST:
+            raise ValueError(_("%(value)s is not a whole number") % {"value": text})
+        return int(text)
     if column.kind == spec.LIST:
         return [part.strip() for part in text.split(";") if part.strip()]
     if column.max_length and len(text) > column.max_length:

@@ -9,7 +9,9 @@ removed: clinical records are voided with a reason, by a person, never by an imp
 
 Imported enrolments are marked `before_screening` (history: the screening, consent and
 training gates apply to what is entered after the import, from the program's
-`screening_records_from` and `training_records_from`).
+`screening_records_from` and `training_records_from`), unless assessments.csv and
+consents.csv give the person what the gate asks on the enrolment's first day: then the
+gate holds for them because their records exist.
 """
 
 from __future__ import annotations
@@ -50,6 +52,16 @@ from tongban.registry.models import (
     Program,
     Venue,
 )
+from tongban.screening import gate
+from tongban.screening import services as screening_services
+from tongban.screening.models import Answer as Finding
+from tongban.screening.models import (
+    Assessment,
+    Candidate,
+    Consent,
+    ConsentDocument,
+    Source,
+)
 from tongban.training.models import (
     TrainingAttendance,
     TrainingRound,
@@ -57,7 +69,7 @@ from tongban.training.models import (
     Workshop,
 )
 
-from . import reader
+from . import reader, spec
 from .models import ImportedReference
 from .reader import Problem, Row, Table
 
@@ -113,11 +125,12 @@ class Result:
             return [str(p) for p in self.problems]
         if not self.changed:
             return [_("Nothing changed: the database already holds these files.")]
+        # In the files' order, whatever order they were written in.
         return [
             _("%(file)s: %(created)s created, %(updated)s updated")
             % {"file": name, "created": c["created"], "updated": c["updated"]}
-            for name, c in self.counts.items()
-            if c["created"] or c["updated"]
+            for name in spec.FILES
+            if (c := self.counts.get(name)) and (c["created"] or c["updated"])
         ]
 
 
@@ -255,7 +268,8 @@ class Checker:
         for name in (
             "program", "communities", "venues", "people", "enrolments", "status_changes",
             "caregivers", "sessions", "attendance", "emergencies", "rounds", "interviews",
-            "training_rounds", "training_sessions", "training_attendance",
+            "training_rounds", "training_sessions", "training_attendance", "assessments",
+            "consents",
         ):  # fmt: skip
             getattr(self, f"_{name}")(self.t[f"{name}.csv"])
         return self.problems
@@ -641,6 +655,22 @@ class Checker:
             )  # fmt: skip
             self.known(name, row, "person", row["person"], self.people, _("person"))
 
+    def _assessments(self, table: Table) -> None:
+        name = table.name
+        for row in self.unique(name, table.rows, ("person", "role", "community", "assessed_on")):
+            self.known(name, row, "person", row["person"], self.people, _("person"))
+            self.known(name, row, "community", row["community"], self.communities, _("community"))
+            # Screening comes before the enrolment, so before the program's first session.
+            self.inside(name, row, "assessed_on", row["assessed_on"], before_ok=True)
+            if row["psp_score"] is not None and row["psp_score"] > 100:
+                self.fail(name, row, "psp_score", _("A PSP score is between 0 and 100."))
+
+    def _consents(self, table: Table) -> None:
+        name = table.name
+        for row in self.unique(name, table.rows, ("person", "kind", "signed_on")):
+            self.known(name, row, "person", row["person"], self.people, _("person"))
+            self.inside(name, row, "signed_on", row["signed_on"], before_ok=True)
+
     def place(self, row: Row) -> tuple[str, str | None] | str:
         """The interview's community and, for a caregiver, the person cared for (from the
         row when given, else from the enrolments); a reason when there is none."""
@@ -730,6 +760,10 @@ class Writer:
         self._communities()
         self._venues()
         self._people()
+        # Before the enrolments: whether an enrolment comes with its screening records is
+        # the gate's answer on its first day.
+        self._consents()
+        self._assessments()
         self._enrolments()
         self._status_changes()
         self._caregivers()
@@ -741,6 +775,7 @@ class Writer:
         self._training_rounds()
         self._training_sessions()
         self._training_attendance()
+        self._candidates()
 
     def _program(self, row: Row) -> None:
         fields = {"name": row["name"], "started_on": row["started_on"], "ended_on": row["ended_on"]}
@@ -812,16 +847,25 @@ class Writer:
             .first()
         )
 
+    def screened(self, person: str, role: str, day: date) -> bool:
+        """The person passes the gate into `role` on `day` on their own records (only asked
+        of those assessments.csv assesses for the role: the others were not screened here)."""
+        if (person, role) not in self.assessed:
+            return False
+        return not gate.missing(self.people[person], role=role, on=day, records_only=True)
+
     def _enrolments(self) -> None:
+        self.assessed = {(r["person"], r["role"]) for r in self.t["assessments.csv"].rows}
         for row in self.t["enrolments.csv"].rows:
             enrolment = self.enrolment(row["person"], row["role"], row["community"])
+            screened = self.screened(row["person"], row["role"], row["started_on"])
             if enrolment is None:
                 enrolment = Enrolment.objects.create(
                     person=self.people[row["person"]],
                     community=self.communities[row["community"]],
                     role=row["role"],
                     started_on=row["started_on"],
-                    before_screening=True,
+                    before_screening=not screened,
                 )
                 EnrolmentStatusChange.objects.create(
                     enrolment=enrolment, status=ACTIVE, effective_on=row["started_on"]
@@ -829,7 +873,12 @@ class Writer:
                 self.result.count("enrolments.csv", created=True)
                 continue
             old = enrolment.started_on
-            if self.save("enrolments.csv", enrolment, {"started_on": row["started_on"]}):
+            fields: dict[str, Any] = {"started_on": row["started_on"]}
+            if enrolment.before_screening and screened:
+                # Its records came with a later set: the gate now holds by them. Never the
+                # other way: an enrolment screened in Tongban stays screened.
+                fields["before_screening"] = False
+            if self.save("enrolments.csv", enrolment, fields):
                 first = enrolment.status_changes.filter(status=ACTIVE, effective_on=old).first()
                 if first is not None:
                     first.effective_on = row["started_on"]
@@ -1096,6 +1145,142 @@ class Writer:
                     session=session, person=person, recorded_by=self.by
                 )
                 self.result.count("training_attendance.csv", created=True)
+
+    def _consents(self) -> None:
+        rows = self.t["consents.csv"].rows
+        self.consented = {self.people[row["person"]].pk for row in rows}
+        if not rows:
+            return
+        # As a program is set up: the paper's documents, version 1, for a kind it lacks.
+        screening_services.consent_documents_ensure(program=self.program)
+        versions: dict[str, list[ConsentDocument]] = defaultdict(list)
+        for document in ConsentDocument.objects.filter(program=self.program).order_by("version"):
+            versions[document.kind].append(document)
+        existing = {
+            (c.person_id, c.document.kind, c.signed_on): c
+            for c in Consent.objects.current()
+            .filter(person__program=self.program)
+            .select_related("document")
+            .order_by("pk")
+        }
+        for row in rows:
+            person = self.people[row["person"]]
+            consent = existing.get((person.pk, row["kind"], row["signed_on"]))
+            if consent is None:
+                consent = Consent(
+                    person=person,
+                    document=_in_use(versions[row["kind"]], row["signed_on"]),
+                    signed_on=row["signed_on"],
+                    recorded_by=self.by,
+                )
+            self.save("consents.csv", consent, {"witness": row["witness"]})
+
+    def _assessments(self) -> None:
+        rows = self.t["assessments.csv"].rows
+        self.candidacies: set[int] = set()
+        if not rows:
+            return
+        # New assessments are judged to have been made under the criteria in force (the
+        # result is the one on paper, as it was judged then).
+        criteria = {
+            role: screening_services.criteria_current(program=self.program, role=role)
+            for role in sorted({row["role"] for row in rows})
+        }
+        existing = {
+            (a.candidate.person_id, a.candidate.role, a.candidate.community_id, a.assessed_on): a
+            for a in Assessment.objects.current()
+            .filter(candidate__community__program=self.program)
+            .select_related("candidate")
+            .order_by("pk")
+        }
+        first: dict[tuple[str, str, str], date] = {}
+        for row in rows:
+            key = (row["person"], row["community"], row["role"])
+            first[key] = min(first.get(key, date.max), row["assessed_on"])
+        for row in rows:
+            person, community = self.people[row["person"]], self.communities[row["community"]]
+            role = row["role"]
+            fields: dict[str, Any] = {
+                "diagnosis": row["diagnosis"] or "",
+                "age": row["age"],
+                "stable_months": row["stable_months"],
+                **{name: row[name] or Finding.UNKNOWN for name in FINDINGS},
+                "psp_score": row["psp_score"],
+                "result": row["result"],
+            }
+            assessment = existing.get((person.pk, role, community.pk, row["assessed_on"]))
+            if "note" in row.values or assessment is None:
+                fields["note"] = row["note"] or ""
+            if assessment is None:
+                candidate = self.candidate(
+                    person, community, role, first[(row["person"], row["community"], role)]
+                )
+                assessment = Assessment(
+                    candidate=candidate,
+                    criteria=criteria[role],
+                    assessed_on=row["assessed_on"],
+                    assessed_by=self.by,
+                )
+            self.save("assessments.csv", assessment, fields)
+            self.candidacies.add(assessment.candidate_id)
+
+    def candidate(self, person: Person, community: Community, role: str, day: date) -> Candidate:
+        """The person's latest candidacy for `role` in `community`, else a new one that
+        came on the day of their first assessment in the file."""
+        found = (
+            Candidate.objects.filter(person=person, community=community, role=role)
+            .order_by("-pk")
+            .first()
+        )
+        return found or Candidate.objects.create(
+            person=person,
+            community=community,
+            role=role,
+            source=Source.OTHER,
+            recommended_on=day,
+            reason=_("Imported from earlier records."),
+            created_by=self.by,
+        )
+
+    def _candidates(self) -> None:
+        """Each candidacy the files touched: linked to the enrolment it led to (the
+        person's enrolment in that role and community), its stage from its records."""
+        candidates = Candidate.objects.filter(
+            models.Q(pk__in=self.candidacies)
+            | models.Q(person__in=self.consented, enrolment__isnull=True)
+        ).select_related("enrolment")
+        for candidate in candidates.order_by("pk"):
+            if candidate.enrolment_id is None:
+                enrolment = (
+                    Enrolment.objects.current()
+                    .filter(
+                        person_id=candidate.person_id,
+                        community_id=candidate.community_id,
+                        role=candidate.role,
+                        candidate__isnull=True,
+                    )
+                    .first()
+                )
+                if enrolment is not None:
+                    candidate.enrolment = enrolment
+                    candidate.save(update_fields=["enrolment"])
+            screening_services.candidate_refresh_stage(candidate)
+
+
+FINDINGS = (
+    "adherence_patient",
+    "adherence_family",
+    "insight",
+    "substance_abuse",
+    "severe_medical_illness",
+)
+
+
+def _in_use(versions: list[ConsentDocument], on: date) -> ConsentDocument:
+    """The version in use on the day signed (the newest in use by then; the first one for
+    a signature older than every version, as on paper before the documents were entered)."""
+    usable = [d for d in versions if d.effective_from <= on]
+    return usable[-1] if usable else versions[0]
 
 
 # --- The import -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@ the two together).
 
 Each column has a kind that says how its cells are read: text, a date (YYYY-MM-DD), a
 time (HH:MM), a moment (YYYY-MM-DD HH:MM), a choice (the model's code or its Chinese
-label), yes/no, or a list of references separated by ";".
+label), yes/no, a whole number, or a list of references separated by ";".
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ from tongban.registry.models import (
     Venue,
     WorkingStatus,
 )
+from tongban.screening.models import Answer as Finding
+from tongban.screening.models import AssessmentResult, ConsentKind
 from tongban.training.models import TrainingRound
 
-TEXT, DATE, TIME, MOMENT, CHOICE, YES_NO, LIST = (
+TEXT, DATE, TIME, MOMENT, CHOICE, YES_NO, LIST, NUMBER = (
     "text",
     "date",
     "time",
@@ -36,6 +38,7 @@ TEXT, DATE, TIME, MOMENT, CHOICE, YES_NO, LIST = (
     "choice",
     "yes_no",
     "list",
+    "number",
 )
 
 
@@ -189,6 +192,30 @@ FILES: dict[str, list[Column]] = {
     "training_attendance.csv": [
         col("training_session", required=True),
         col("person", required=True),
+    ],
+    # Optional: the screening records (MODEL.md, "Eligibility" and "Consent").
+    "assessments.csv": [
+        col("person", required=True),
+        col("role", CHOICE, required=True, choices=Enrolment.Role),
+        col("community", required=True),
+        col("assessed_on", DATE, required=True),
+        col("diagnosis", CHOICE, choices=Diagnosis),
+        col("age", NUMBER),
+        col("stable_months", NUMBER),
+        col("adherence_patient", CHOICE, choices=Finding),
+        col("adherence_family", CHOICE, choices=Finding),
+        col("insight", CHOICE, choices=Finding),
+        col("substance_abuse", CHOICE, choices=Finding),
+        col("severe_medical_illness", CHOICE, choices=Finding),
+        col("psp_score", NUMBER),
+        col("result", CHOICE, required=True, choices=AssessmentResult),
+        col("note", optional=True),
+    ],
+    "consents.csv": [
+        col("person", required=True),
+        col("kind", CHOICE, required=True, choices=ConsentKind),
+        col("signed_on", DATE, required=True),
+        col("witness", required=True, max_length=100),
     ],
 }
 

@@ -21,8 +21,10 @@ record), current enrolments and their status changes, caregiver links, the sessi
 (a current process form on a current plan) with their lead and assisting peers, their
 current attendance of people on record, current emergency events, evaluation rounds and
 current interviews with their answers, training rounds (with their communities and
-co-presenting peers), current training sessions and attendance. Not written: screening
-assessments and consents, supervision, walk-ins, sessions not held. Identified: names,
+co-presenting peers), current training sessions and attendance, current screening
+assessments (with their findings and result) and consents not withdrawn. Not written:
+supervision, walk-ins, sessions not held, withdrawn consents (an import would count them
+as in force), an assessment's override, medical record and additional criteria. Identified: names,
 phone numbers, addresses and dates of birth are in; this export is the project manager's
 only.
 """
@@ -50,6 +52,7 @@ from tongban.registry.models import (
     Program,
     Venue,
 )
+from tongban.screening.models import Assessment, Consent
 from tongban.training.models import TrainingAttendance, TrainingRound, TrainingSession
 
 from . import spec
@@ -120,6 +123,8 @@ def templates_rows(program: Program) -> dict[str, tuple[list[str], Rows]]:
             _header("training_attendance.csv"),
             _training_attendance(program, people, training_sessions),
         ),
+        "assessments.csv": (_header("assessments.csv"), _assessments(program, people, codes)),
+        "consents.csv": (_header("consents.csv"), _consents(program, people)),
     }
 
 
@@ -359,3 +364,30 @@ def _training_attendance(program, people, training_sessions) -> Iterator[list[st
     )
     for session_id, person_id in rows.iterator(CHUNK):
         yield [training_sessions[session_id], people[person_id]]
+
+
+def _assessments(program, people, codes) -> Iterator[list[str]]:
+    rows = (
+        Assessment.objects.current()
+        .filter(candidate__community__program=program)
+        .select_related("candidate")
+        .order_by("pk")
+    )
+    for a in rows.iterator(CHUNK):
+        c = a.candidate
+        yield [_text(v) for v in (
+            people[c.person_id], c.role, codes[c.community_id], a.assessed_on, a.diagnosis,
+            a.age, a.stable_months, a.adherence_patient, a.adherence_family, a.insight,
+            a.substance_abuse, a.severe_medical_illness, a.psp_score, a.result, a.note,
+        )]  # fmt: skip
+
+
+def _consents(program, people) -> Iterator[list[str]]:
+    rows = (
+        Consent.objects.current()
+        .filter(person__program=program, withdrawn_on__isnull=True)
+        .order_by("pk")
+        .values_list("person_id", "document__kind", "signed_on", "witness")
+    )
+    for person_id, kind, signed_on, witness in rows.iterator(CHUNK):
+        yield [people[person_id], kind, _text(signed_on), witness]
