@@ -6,13 +6,23 @@ import functools
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils import translation
 
 from tongban.accounts.models import Role, User
 from tongban.registry import services
 from tongban.registry.models import Community, Person, Program, Venue
 
 PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """The language middleware activates the user's language for the thread and leaves
+    it: a request as an English-speaking user must not change the next test's language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
