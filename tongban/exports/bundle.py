@@ -81,32 +81,35 @@ def build_tables(params: ExportParams) -> list[Table]:
 
 
 def iter_export(info: ExportInfo) -> Iterator[bytes]:
-    """The zip's bytes, in pieces. Labels in the export's language."""
+    """The zip's bytes, in pieces. Labels in the export's language: they are made when the
+    tables are built and when the codebook is written, so no language stays switched on
+    while the generator waits between pieces."""
     sink = _Sink()
     counts: dict[str, int] = {}
     with translation.override(info.language):
         tables = build_tables(info.params)
-        with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            if info.format == Format.XLSX:
-                for table in tables:
-                    table.rows = _counted(table.rows, counts, table.name)
-                with archive.open("tables.xlsx", "w", force_zip64=True) as entry:
-                    for data in iter_xlsx(tables, {}):
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        if info.format == Format.XLSX:
+            for table in tables:
+                table.rows = _counted(table.rows, counts, table.name)
+            with archive.open("tables.xlsx", "w", force_zip64=True) as entry:
+                for data in iter_xlsx(tables, {}):
+                    entry.write(data)
+                    yield sink.drain()
+        else:
+            write = table_writer(info.format)
+            for table in tables:
+                table.rows = _counted(table.rows, counts, table.name)
+                name = f"{table.name}.{info.format}"
+                with archive.open(name, "w", force_zip64=True) as entry:
+                    for data in write(table):
                         entry.write(data)
                         yield sink.drain()
-            else:
-                write = table_writer(info.format)
-                for table in tables:
-                    table.rows = _counted(table.rows, counts, table.name)
-                    name = f"{table.name}.{info.format}"
-                    with archive.open(name, "w", force_zip64=True) as entry:
-                        for data in write(table):
-                            entry.write(data)
-                            yield sink.drain()
+        with translation.override(info.language):
             archive.writestr("codebook.csv", b"".join(iter_csv(*codebook_rows(tables))))
             archive.writestr("codebook.html", codebook_html(tables, info))
             archive.writestr("README.txt", readme(info, tables, counts))
-        yield sink.drain()
+    yield sink.drain()
 
 
 # --- Codebook and README -----------------------------------------------------------------
