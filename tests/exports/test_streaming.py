@@ -54,3 +54,34 @@ def test_memory_stays_flat_as_attendance_grows(program, community_a, users, peer
     # megabytes (a row tuple and its values are a few hundred bytes); streamed, the peak is
     # the same chunk of rows whatever the total.
     assert large_peak < small_peak + 1_000_000, (small_peak, large_peak)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_table_comes_from_one_snapshot(program, community_a, consumer_a, monkeypatch):
+    """Outside a test's transaction the export opens its own; on PostgreSQL it is a
+    read-only REPEATABLE READ snapshot."""
+    from django.db import connection
+
+    from tongban.exports import tables
+    from tongban.exports.spec import Table, Variable
+
+    seen: list[tuple[bool, str]] = []
+
+    def probe(params, pid) -> Table:
+        def rows():
+            level = ""
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SHOW transaction_isolation")
+                    level = cursor.fetchone()[0]
+            seen.append((connection.in_atomic_block, level))
+            yield (1,)
+
+        return Table("probe", "probe", [Variable(name="x", label="x")], rows())
+
+    monkeypatch.setattr(tables, "TABLES", (*tables.TABLES, probe))
+    _peak, readme = _peak_while_exporting(program)
+    assert "probe: 1\n" in readme
+    in_transaction, level = seen[0]
+    assert in_transaction
+    assert level == ("repeatable read" if connection.vendor == "postgresql" else "")

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -80,10 +82,32 @@ def build_tables(params: ExportParams) -> list[Table]:
     return [build(params, pid) for build in research_tables.TABLES]
 
 
+@contextmanager
+def _one_snapshot() -> Iterator[None]:
+    """Every table read from one snapshot of the database: a session saved while the export
+    runs is in all of its tables or in none. On PostgreSQL a read-only REPEATABLE READ
+    transaction; inside a transaction already open (tests), that transaction's view."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
 def iter_export(info: ExportInfo) -> Iterator[bytes]:
     """The zip's bytes, in pieces. Labels in the export's language: they are made when the
     tables are built and when the codebook is written, so no language stays switched on
     while the generator waits between pieces."""
+    # The pseudonym key may have to be made: before the read-only snapshot.
+    program_secret(info.params.program)
+    with _one_snapshot():
+        yield from _iter_export(info)
+
+
+def _iter_export(info: ExportInfo) -> Iterator[bytes]:
     sink = _Sink()
     counts: dict[str, int] = {}
     with translation.override(info.language):
