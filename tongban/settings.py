@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tongban.supervision",
     "tongban.exports",
     "tongban.imports",
+    "tongban.discussion",
     "tongban.reports",
     "tongban.demo",
 ]

@@ -235,3 +235,15 @@ def can_export_identified(user) -> bool:
     from tongban.accounts.models import Role
 
     return _has_role(user, {Role.PROJECT_MANAGER})
+
+
+def can_moderate_space(user, space) -> bool:
+    """The psychiatrist and the project manager moderate every space of their program;
+    others only the spaces that named them."""
+    from tongban.accounts.models import Role
+
+    if _has_role(user, {Role.PSYCHIATRIST, Role.PROJECT_MANAGER}):
+        return True
+    return bool(
+        user.is_authenticated and user.is_active and space.moderators.filter(pk=user.pk).exists()
+    )

@@ -261,3 +261,40 @@ def break_requests(user: User, queryset: QuerySet | None = None) -> QuerySet:
     if not can_read_wellbeing(user):
         return queryset.none()
     return mine
+
+
+# The online supervision group ---------------------------------------------------------------
+
+
+def discussion_spaces(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """The chosen program's own space, and the spaces of the user's communities: a peer's
+    while in service there, staff's while assigned. Research assistants evaluate the
+    program and are not in its supervision group."""
+    from tongban.accounts.models import Role
+    from tongban.discussion.models import Space
+
+    queryset = Space.objects.all() if queryset is None else queryset
+    current = program(user)
+    if current is None or user.role == Role.RESEARCH_ASSISTANT:
+        return queryset.none()
+    if user.is_peer and not communities(user).exists():
+        return queryset.none()  # a withdrawn peer is out of the group
+    return queryset.filter(program=current).filter(
+        Q(community__isnull=True) | Q(community__in=communities(user))
+    )
+
+
+def discussion_topics(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    from tongban.discussion.models import Topic
+
+    queryset = Topic.objects.all() if queryset is None else queryset
+    return queryset.filter(space__in=discussion_spaces(user))
+
+
+def discussion_messages(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """Messages of the topics the user may read (withdrawn and hidden ones included: the
+    page shows them as such, their text only to moderators)."""
+    from tongban.discussion.models import Message
+
+    queryset = Message.objects.all() if queryset is None else queryset
+    return queryset.filter(topic__space__in=discussion_spaces(user))

@@ -39,6 +39,9 @@ class Notification(models.Model):
         BREAK_ASKED = "break_asked", _("break requested")
         BREAK_AGREED = "break_agreed", _("break agreed")
         BREAK_DECLINED = "break_declined", _("break declined")
+        # The online supervision group: the subject is the space's name, never the text.
+        DISCUSSION_MENTION = "discussion_mention", _("mentioned in the group")
+        DISCUSSION_WAITING = "discussion_waiting", _("a question in the group is waiting")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

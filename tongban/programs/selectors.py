@@ -25,6 +25,7 @@ def _records() -> dict:
     """Per kind of record, a subquery 'this community has one' (voided ones count too:
     they are in the audit trail and point at the community)."""
     from tongban.activities.models import ActivityPlan
+    from tongban.discussion.models import Topic
     from tongban.emergencies.models import EmergencyEvent
     from tongban.submissions.models import Submission
 
@@ -33,6 +34,7 @@ def _records() -> dict:
         "has_sessions": Exists(ActivityPlan.objects.filter(community=OuterRef("pk"))),
         "has_emergencies": Exists(EmergencyEvent.objects.filter(community=OuterRef("pk"))),
         "has_submissions": Exists(Submission.objects.filter(community=OuterRef("pk"))),
+        "has_discussion": Exists(Topic.objects.filter(space__community=OuterRef("pk"))),
     }
 
 
