@@ -221,3 +221,29 @@ def test_topics_list_waiting_questions_first(users, spaces):
     assert listed[0] == question and listed[0].waiting
     services.topic_mark_answered(topic=question, by=users["doctor"])
     assert list(selectors.topics(users["doctor"], spaces["a"]))[0] != question
+
+
+def test_a_waiting_question_tells_the_community_doctor_once(users, spaces, program):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tongban.supervision.models import SupportSettings
+
+    question = post(spaces["a"], users["peer"], is_question=True)
+    chat = post(spaces["a"], users["peer"])  # not a question: never reminded
+    asked = question.created_at
+    assert services.discussion_questions_remind(now=asked + timedelta(hours=3)) == []
+    assert services.discussion_questions_remind(now=asked + timedelta(hours=4)) == [question]
+    note = Notification.objects.get(kind="discussion_waiting")
+    assert note.recipient == users["doctor"] and note.url == f"/group/topics/{question.pk}/"
+    assert services.discussion_questions_remind(now=asked + timedelta(hours=9)) == []
+    # The program's setting, and answered questions are left alone.
+    SupportSettings.objects.create(program=program, group_question_hours=1)
+    answered = post(spaces["program"], users["peer"], is_question=True)
+    services.topic_mark_answered(topic=answered, by=users["peer"])
+    later = post(spaces["program"], users["peer"], is_question=True)
+    reminded = services.discussion_questions_remind(now=timezone.now() + timedelta(hours=1))
+    assert reminded == [later]  # the program's space: the asker's community's doctor
+    assert Notification.objects.filter(kind="discussion_waiting").count() == 2
+    assert chat.reminded_at is None

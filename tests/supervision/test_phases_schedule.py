@@ -191,6 +191,7 @@ def test_manager_edits_the_settings(client_for, users, program):
             "routine_reminder_hours": "0",
             "checkin_every_days": "99",
             "missed_checkins_alert": "x",
+            "group_question_hours": "6",
         },
     )
     assert response.status_code == 200
@@ -206,11 +207,13 @@ def test_manager_edits_the_settings(client_for, users, program):
         "routine_reminder_hours": "48",
         "checkin_every_days": "21",
         "missed_checkins_alert": "2",
+        "group_question_hours": "6",
         "version": "0",
     }
     assert client.post(url, data).status_code == 302
     row = SupportSettings.objects.get(program=program)
     assert (row.urgent_escalation_hours, row.checkin_every_days) == (10, 21)
+    assert row.group_question_hours == 6
     assert row.history.count() == 1
 
 

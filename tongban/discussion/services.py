@@ -317,3 +317,62 @@ def topic_mute(*, topic: Topic, by, muted: bool) -> ReadMark:
         mark.muted = muted
         mark.save(update_fields=["muted"])
     return mark
+
+
+# --- Questions waiting too long -------------------------------------------------------------
+
+
+def _doctors_for(topic: Topic) -> list:
+    """The community's doctors; for the program's own space, those of the asker's
+    communities."""
+    from tongban.accounts.models import Role, User
+
+    if topic.space.community_id is not None:
+        communities = [topic.space.community_id]
+    else:
+        communities = list(scope.communities(topic.started_by).values_list("pk", flat=True))
+    return list(
+        User.objects.filter(
+            role=Role.COMMUNITY_DOCTOR, is_active=True, communities__in=communities
+        ).distinct()
+    )
+
+
+def discussion_questions_remind(*, now=None) -> list[Topic]:
+    """Tell the community's doctor, once, of a question nobody marked answered within the
+    program's `group_question_hours` (default 4). Run by `manage.py supervision_reminders`
+    (cron); a question another run holds is skipped."""
+    from datetime import timedelta
+
+    from tongban.supervision.wellbeing_selectors import settings_by_program
+
+    now = now or timezone.now()
+    reminded: list[Topic] = []
+    with transaction.atomic():
+        waiting = list(
+            Topic.objects.filter(
+                is_question=True,
+                answered_at__isnull=True,
+                reminded_at__isnull=True,
+                created_at__lte=now - timedelta(hours=1),  # the shortest setting
+            )
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("space__program", "space__community", "started_by")
+            .order_by("created_at", "pk")
+        )
+        settings = settings_by_program({topic.space.program_id for topic in waiting})
+        for topic in waiting:
+            hours = settings[topic.space.program_id].group_question_hours
+            if now - topic.created_at < timedelta(hours=hours):
+                continue
+            notification_send(
+                recipients=_doctors_for(topic),
+                kind=Notification.Kind.DISCUSSION_WAITING,
+                subject=topic.space.display_name,
+                url=f"/group/topics/{topic.pk}/",
+                program=topic.space.program,
+            )
+            topic.reminded_at = now
+            topic.save(update_fields=["reminded_at"])
+            reminded.append(topic)
+    return reminded

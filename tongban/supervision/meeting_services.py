@@ -70,6 +70,7 @@ SETTINGS_FIELDS = (
     "routine_reminder_hours",
     "checkin_every_days",
     "missed_checkins_alert",
+    "group_question_hours",
 )
 
 

@@ -68,6 +68,11 @@ class SupportSettings(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
+    group_question_hours = models.PositiveSmallIntegerField(
+        _("tell the community doctor of a question unanswered in the group after (hours)"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+    )
 
     history = HistoricalRecords()
 
