@@ -10,7 +10,7 @@ import os
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from tongban.demo import living, loader
+from tongban.demo import discussion, living, loader
 from tongban.demo.population import demo_population
 
 OFF = {"0", "false", "no", "off"}
@@ -51,6 +51,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             paper_accounts = loader.load()
             living_accounts = living.load()
+            # After both programs: the staff accounts post in each of them.
+            discussion.load_paper()
+            discussion.load_living()
             program = Program.objects.get(slug=living.SLUG)
         first_load = living.first_load_day(program)
         self.stdout.write(
@@ -95,6 +98,17 @@ class Command(BaseCommand):
                 "round under way with a peer not ready to lead, a group supervision date "
                 "proposed in the coming days, an open action for `doctor`, an urgent request "
                 "waiting for `doctor`, a peer's check-in overdue."
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Online supervision group: paper's program: threads from 2014-2016 in the "
+                "program's space and each community's (a peer's question about a bored "
+                "consumer answered by `doctor` with `peer2`'s encouragement; a peer's "
+                "frustration answered by `psychologist`; a reply naming a consumer hidden by "
+                "`psychiatrist`, in the moderation log). Living program: an answered question "
+                "in Balizhuang, and `peer3`'s question in Hepingjie asked on the first-load "
+                "day, waiting for an answer."
             )
         )
         self.stdout.write(
