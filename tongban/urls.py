@@ -34,4 +34,5 @@ urlpatterns = [
     path("supervision/", include("tongban.supervision.urls")),
     path("exports/", include("tongban.exports.urls")),
     path("import/", include("tongban.imports.urls")),
+    path("group/", include("tongban.discussion.urls")),
 ]

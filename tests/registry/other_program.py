@@ -28,6 +28,7 @@ FOREIGN_APPS = (
     "screening",
     "training",
     "supervision",
+    "discussion",
 )
 
 # Texts only program B's records hold (the foreign.py modules add theirs).

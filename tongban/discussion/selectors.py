@@ -69,7 +69,7 @@ def topics(user, space) -> QuerySet[Topic]:
     return (
         scope.discussion_topics(user)
         .filter(space=space)
-        .select_related("started_by")
+        .select_related("started_by__person")
         .annotate(
             unread=Coalesce(Subquery(unread[:1]), 0, output_field=IntegerField()),
             waiting=Exists(Topic.objects.filter(pk=OuterRef("pk")).filter(waiting)),
@@ -93,7 +93,7 @@ def messages_page(user, topic, *, before: int | None = None) -> tuple[list[Messa
     queryset = (
         scope.discussion_messages(user)
         .filter(topic=topic)
-        .select_related("author", "quote__author", "hidden_by")
+        .select_related("author__person", "quote__author__person", "hidden_by__person")
         .order_by("-pk")
     )
     if before is not None:

@@ -1,0 +1,254 @@
+"""Pages of the online group. Thin: look the record up through the scope (404 outside it),
+call one service, render."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from tongban.core import permissions, scope
+from tongban.core.forms_util import apply_validation_error
+
+from . import selectors, services
+from .forms import ReasonForm, ReplyForm, TopicForm
+from .models import Message, ModerationEntry, Space, Topic
+
+
+def _space(user, pk: int) -> Space:
+    return get_object_or_404(
+        scope.discussion_spaces(user).select_related("program", "community"), pk=pk
+    )
+
+
+def _topic(user, pk: int) -> Topic:
+    return get_object_or_404(
+        scope.discussion_topics(user).select_related("space__program", "space__community"),
+        pk=pk,
+    )
+
+
+def _message(user, pk: int) -> Message:
+    return get_object_or_404(scope.discussion_messages(user).select_related("topic__space"), pk=pk)
+
+
+def _in_group(user) -> None:
+    if not scope.discussion_spaces(user).exists():
+        raise PermissionDenied
+
+
+def _only(request: HttpRequest, *methods: str) -> HttpResponseNotAllowed | None:
+    """The method check after the record's lookup: a record outside the scope is a 404
+    whatever the method (the URL walk's rule)."""
+    if request.method not in methods:
+        return HttpResponseNotAllowed(methods)
+    return None
+
+
+@require_GET
+def space_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _in_group(user)
+    spaces = list(selectors.spaces(user))
+    unread = selectors.unread_by_space(user)
+    for space in spaces:
+        space.unread = unread.get(space.pk, 0)
+    return render(request, "discussion/space_list.html", {"spaces": spaces})
+
+
+def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    space = _space(user, pk)
+    if refused := _only(request, "GET"):
+        return refused
+    topics = list(selectors.topics(user, space)[:100])
+    now = timezone.now()
+    return render(
+        request,
+        "discussion/space_detail.html",
+        {
+            "space": space,
+            "topics": topics,
+            "now": now,
+            "may_moderate": permissions.can_moderate_space(user, space),
+        },
+    )
+
+
+def _privacy_context(error: services.PrivacyWarning) -> dict:
+    return {"findings": error.findings}
+
+
+def topic_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    space = _space(user, pk)
+    if refused := _only(request, "GET", "POST"):
+        return refused
+    form = TopicForm(request.POST if request.method == "POST" else None)
+    context: dict = {"space": space, "form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            topic = services.topic_start(
+                space=space,
+                by=user,
+                title=data["title"],
+                text=data["text"],
+                is_question=data["is_question"],
+                post_anyway=data["post_anyway"],
+            )
+        except services.PrivacyWarning as warning:
+            context.update(_privacy_context(warning))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect("discussion:topic_detail", topic.pk)
+    return render(request, "discussion/topic_form.html", context)
+
+
+def _topic_context(user, topic: Topic, *, before: int | None = None) -> dict:
+    # "chat", not "messages": the base template shows Django's messages under that name.
+    chat, more = selectors.messages_page(user, topic, before=before)
+    return {
+        "topic": topic,
+        "space": topic.space,
+        "chat": chat,
+        "more": more,
+        "last_id": chat[-1].pk if chat else 0,
+        "may_moderate": permissions.can_moderate_space(user, topic.space),
+        "may_mark_answered": topic.is_question
+        and topic.answered_at is None
+        and (not user.is_peer or topic.started_by_id == user.pk),
+    }
+
+
+def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    topic = _topic(user, pk)
+    if refused := _only(request, "GET"):
+        return refused
+    before = request.GET.get("before")
+    before_id = int(before) if before and before.isdigit() and len(before) < 18 else None
+    context = _topic_context(user, topic, before=before_id)
+    context["form"] = ReplyForm()
+    if before_id is None and context["last_id"]:
+        # Reading the newest page marks the topic read (the user's own state, not a record).
+        services.topic_mark_read(topic=topic, by=user, upto=context["last_id"])
+    return render(request, "discussion/topic_detail.html", context)
+
+
+def topic_new_messages(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled by the topic page every few seconds (HTMX): the messages after `after`."""
+    user = request.user
+    topic = _topic(user, pk)
+    if refused := _only(request, "GET"):
+        return refused
+    after = request.GET.get("after", "")
+    after_id = int(after) if after.isdigit() and len(after) < 18 else 0
+    chat = list(
+        scope.discussion_messages(user)
+        .filter(topic=topic, pk__gt=after_id)
+        .select_related("author__person", "quote__author__person", "hidden_by__person")
+        .order_by("pk")[: selectors.PAGE]
+    )
+    if chat:
+        services.topic_mark_read(topic=topic, by=user, upto=chat[-1].pk)
+    return render(
+        request,
+        "discussion/_new_messages.html",
+        {
+            "topic": topic,
+            "chat": chat,
+            "last_id": chat[-1].pk if chat else after_id,
+            "may_moderate": permissions.can_moderate_space(user, topic.space),
+        },
+    )
+
+
+def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    topic = _topic(user, pk)
+    if refused := _only(request, "POST"):
+        return refused
+    form = ReplyForm(request.POST)
+    context = _topic_context(user, topic)
+    context["form"] = form
+    if form.is_valid():
+        data = form.cleaned_data
+        quote = None
+        if data.get("quote"):
+            quote = scope.discussion_messages(user).filter(pk=data["quote"]).first()
+        try:
+            message = services.message_post(
+                topic=topic, by=user, text=data["text"], quote=quote,
+                post_anyway=data["post_anyway"],
+            )  # fmt: skip
+        except services.PrivacyWarning as warning:
+            context.update(_privacy_context(warning))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect(f"/group/topics/{topic.pk}/#message-{message.pk}")
+    return render(request, "discussion/topic_detail.html", context, status=200)
+
+
+def topic_answered(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    topic = _topic(user, pk)
+    if refused := _only(request, "POST"):
+        return refused
+    with contextlib.suppress(ValidationError):  # not a question: nothing to mark
+        services.topic_mark_answered(topic=topic, by=user)
+    return redirect("discussion:topic_detail", topic.pk)
+
+
+def message_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    message = _message(user, pk)
+    if refused := _only(request, "POST"):
+        return refused
+    with contextlib.suppress(ValidationError):  # withdrawn or hidden already
+        services.message_withdraw(message=message, by=user)
+    return redirect(f"/group/topics/{message.topic_id}/#message-{message.pk}")
+
+
+def message_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    message = _message(user, pk)
+    if refused := _only(request, "GET", "POST"):
+        return refused
+    if not permissions.can_moderate_space(user, message.topic.space):
+        raise PermissionDenied
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if message.hidden_at is None:
+                services.message_hide(message=message, by=user, reason=form.cleaned_data["reason"])
+            else:
+                services.message_show(message=message, by=user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect(f"/group/topics/{message.topic_id}/#message-{message.pk}")
+    return render(request, "discussion/message_hide.html", {"message": message, "form": form})
+
+
+@require_GET
+def moderation_log(request: HttpRequest) -> HttpResponse:
+    """Every moderation of the spaces the user moderates: who, when, what, why."""
+    user = request.user
+    spaces = [s for s in selectors.spaces(user) if permissions.can_moderate_space(user, s)]
+    if not spaces:
+        raise PermissionDenied
+    entries = (
+        ModerationEntry.objects.filter(space__in=spaces)
+        .select_related(
+            "space__program", "space__community", "moderator__person", "subject", "message"
+        )
+        .order_by("-at", "-pk")[:200]
+    )
+    return render(request, "discussion/moderation_log.html", {"entries": entries})
