@@ -21,7 +21,7 @@ def test_the_group_lists_the_users_spaces_with_unread_counts(client_for, users, 
     services.topic_start(space=space_a, by=users["peer"], title="话题", text="你好")
     body = client_for(users["doctor"]).get("/group/").content.decode()
     assert f'id="space-{space_a.pk}"' in body and "乙社区" not in body
-    assert '<span class="badge"' in body
+    assert '<span class="badge unread"' in body
     assert client_for(users["research"]).get("/group/").status_code == 403
 
 
@@ -132,3 +132,20 @@ def test_the_space_list_costs_the_same_queries_however_many_topics(client_for, u
         services.topic_start(space=space_a, by=users["peer"], title=f"话题{i}", text="x")
     assert count() == before
     assert Space.objects.count() == 3
+
+
+def test_the_header_shows_the_groups_unread_count_in_the_same_query(client_for, users, space_a):
+    client = client_for(users["doctor"])
+
+    def home() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as context:
+            body = client.get("/").content.decode()
+        return body, len(context.captured_queries)
+
+    body, before = home()
+    assert "badge unread" not in body.split("</nav>")[0]
+    services.topic_start(space=space_a, by=users["peer"], title="话题", text="你好")
+    body, after = home()
+    nav = body.split('class="mainnav"')[1].split("</nav>")[0]
+    assert 'href="/group/">' in nav and '<span class="badge unread"' in nav and ">1</span>" in nav
+    assert after == before

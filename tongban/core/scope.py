@@ -277,11 +277,13 @@ def discussion_spaces(user: User, queryset: QuerySet | None = None) -> QuerySet:
     current = program(user)
     if current is None or user.role == Role.RESEARCH_ASSISTANT:
         return queryset.none()
-    if user.is_peer and not communities(user).exists():
-        return queryset.none()  # a withdrawn peer is out of the group
-    return queryset.filter(program=current).filter(
+    spaces = queryset.filter(program=current).filter(
         Q(community__isnull=True) | Q(community__in=communities(user))
     )
+    if user.is_peer:
+        # A peer out of service everywhere is out of the group (in SQL: no extra query).
+        spaces = spaces.filter(Exists(communities(user)))
+    return spaces
 
 
 def discussion_topics(user: User, queryset: QuerySet | None = None) -> QuerySet:

@@ -25,12 +25,14 @@ REMINDERS_KEY = "tongban:supervision:reminders-ran"
 REMINDERS_EVERY_SECONDS = 60
 
 
-def _badge(user, now: datetime) -> tuple[int, bool, bool]:
+def _badge(user, now: datetime) -> tuple[int, bool, bool, int]:
     """The badge's unread count (of the chosen program), whether any emergency awaits
-    escalation, and whether any supervision request is old enough for a reminder to be
-    due: one query, so that every page costs the same whether or not a job is due.
+    escalation, whether any supervision request is old enough for a reminder to be due,
+    and the unread messages of the online group: one query, so that every page costs the
+    same whether or not a job is due.
 
-    (selectors.unread_count_and_overdue with one more EXISTS.)"""
+    (selectors.unread_count_and_overdue with more EXISTS.)"""
+    from tongban.discussion.selectors import unread_total_expression
     from tongban.emergencies.models import EmergencyEvent
     from tongban.supervision.request_services import awaiting_reminder
 
@@ -41,8 +43,9 @@ def _badge(user, now: datetime) -> tuple[int, bool, bool]:
             unread=Count("notifications", filter=unread),
             overdue=Exists(EmergencyEvent.objects.overdue(now)),
             reminders=Exists(awaiting_reminder(now)),
+            group_unread=unread_total_expression(user),
         )
-        .values_list("unread", "overdue", "reminders")
+        .values_list("unread", "overdue", "reminders", "group_unread")
         .get()
     )
 
@@ -51,7 +54,7 @@ def notifications(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    unread, overdue, reminders = _badge(user, timezone.now())
+    unread, overdue, reminders, group_unread = _badge(user, timezone.now())
     # The cron jobs (manage.py escalate_emergencies, supervision_reminders) are the main
     # path; these make escalation and reminders happen on a server without cron too, as
     # soon as anyone opens a page.
@@ -71,4 +74,4 @@ def notifications(request) -> dict:
                 unread = selectors.unread_count(user)
         except Exception:  # a page must render even if the job fails; cron retries
             log.exception("lazy supervision reminders failed")
-    return {"unread_notifications": unread}
+    return {"unread_notifications": unread, "group_unread": group_unread}

@@ -67,6 +67,10 @@ def _public_texts(notification: Notification) -> dict[str, str]:
         Kind.BREAK_ASKED: _("A peer of %(subject)s asks for a break"),
         Kind.BREAK_AGREED: _("Your break was agreed (%(subject)s)"),
         Kind.BREAK_DECLINED: _("Your break request was answered (%(subject)s)"),
+        Kind.DISCUSSION_MENTION: _("You were mentioned in the group (%(subject)s)"),
+        Kind.DISCUSSION_WAITING: _(
+            "A question in the group is waiting for an answer (%(subject)s)"
+        ),
     }
 
 
