@@ -22,6 +22,8 @@ def objects(community_b, users, **_kwargs) -> dict[str, int]:
         "discussion:topic_new_messages": topic.pk,
         "discussion:topic_reply": topic.pk,
         "discussion:topic_answered": topic.pk,
+        "discussion:topic_mute": topic.pk,
+        "discussion:message_edit": message.pk,
         "discussion:message_withdraw": message.pk,
         "discussion:message_hide": message.pk,
     }

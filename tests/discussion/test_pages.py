@@ -149,3 +149,35 @@ def test_the_header_shows_the_groups_unread_count_in_the_same_query(client_for, 
     nav = body.split('class="mainnav"')[1].split("</nav>")[0]
     assert 'href="/group/">' in nav and '<span class="badge unread"' in nav and ">1</span>" in nav
     assert after == before
+
+
+def test_the_author_edits_with_the_privacy_check_and_others_cannot(client_for, users, space_a):
+    topic = services.topic_start(space=space_a, by=users["peer"], title="话题", text="初稿")
+    message = topic.messages.get()
+    url = f"/group/messages/{message.pk}/edit/"
+    assert client_for(users["doctor"]).get(url).status_code == 403
+    client = client_for(users["peer"])
+    response = client.post(url, {"text": "打 13812345678"})
+    assert 'id="privacy-warning"' in response.content.decode()
+    assert client.post(url, {"text": "改好了"}).status_code == 302
+    message.refresh_from_db()
+    assert message.text == "改好了" and message.history.count() == 2
+
+
+def test_a_reply_quotes_a_message_and_a_topic_can_be_muted(client_for, users, space_a):
+    topic = services.topic_start(space=space_a, by=users["peer"], title="话题", text="原话")
+    first = topic.messages.get()
+    client = client_for(users["doctor"])
+    page = client.get(f"/group/topics/{topic.pk}/?quote={first.pk}").content.decode()
+    assert f'name="quote" value="{first.pk}"' in page
+    client.post(f"/group/topics/{topic.pk}/reply/", {"text": "引用回复", "quote": first.pk})
+    assert Message.objects.latest("pk").quote == first
+    services.message_post(topic=topic, by=users["peer"], text="新消息")
+    from tongban.discussion import selectors
+
+    assert selectors.unread_total(users["doctor"]) == 1
+    client.post(f"/group/topics/{topic.pk}/mute/", {"muted": "on"})
+    assert selectors.unread_total(users["doctor"]) == 0
+    # Muted: the page offers to unmute (the form no longer sends muted=on).
+    page = client.get(f"/group/topics/{topic.pk}/").content.decode()
+    assert 'name="muted" value="on"' not in page

@@ -34,3 +34,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class EditForm(forms.Form):
+    text = forms.CharField(
+        label=_("message"), max_length=MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    post_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)

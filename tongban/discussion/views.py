@@ -15,8 +15,8 @@ from tongban.core import permissions, scope
 from tongban.core.forms_util import apply_validation_error
 
 from . import selectors, services
-from .forms import ReasonForm, ReplyForm, TopicForm
-from .models import Message, ModerationEntry, Space, Topic
+from .forms import EditForm, ReasonForm, ReplyForm, TopicForm
+from .models import Message, ModerationEntry, ReadMark, Space, Topic
 
 
 def _space(user, pk: int) -> Space:
@@ -120,6 +120,7 @@ def _topic_context(user, topic: Topic, *, before: int | None = None) -> dict:
         "more": more,
         "last_id": chat[-1].pk if chat else 0,
         "may_moderate": permissions.can_moderate_space(user, topic.space),
+        "muted": ReadMark.objects.filter(user=user, topic=topic, muted=True).exists(),
         "may_mark_answered": topic.is_question
         and topic.answered_at is None
         and (not user.is_peer or topic.started_by_id == user.pk),
@@ -134,7 +135,19 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     before = request.GET.get("before")
     before_id = int(before) if before and before.isdigit() and len(before) < 18 else None
     context = _topic_context(user, topic, before=before_id)
-    context["form"] = ReplyForm()
+    quote_id = request.GET.get("quote", "")
+    quoting = None
+    if quote_id.isdigit() and len(quote_id) < 18:
+        quoting = (
+            scope.discussion_messages(user)
+            .filter(
+                topic=topic, pk=int(quote_id), withdrawn_at__isnull=True, hidden_at__isnull=True
+            )
+            .select_related("author__person")
+            .first()
+        )
+    context["quoting"] = quoting
+    context["form"] = ReplyForm(initial={"quote": quoting.pk if quoting else None})
     if before_id is None and context["last_id"]:
         # Reading the newest page marks the topic read (the user's own state, not a record).
         services.topic_mark_read(topic=topic, by=user, upto=context["last_id"])
@@ -252,3 +265,40 @@ def moderation_log(request: HttpRequest) -> HttpResponse:
         .order_by("-at", "-pk")[:200]
     )
     return render(request, "discussion/moderation_log.html", {"entries": entries})
+
+
+def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author corrects a message; moderators still see every version."""
+    user = request.user
+    message = _message(user, pk)
+    if refused := _only(request, "GET", "POST"):
+        return refused
+    if message.author_id != user.pk or not message.is_visible:
+        raise PermissionDenied
+    form = EditForm(
+        request.POST if request.method == "POST" else None, initial={"text": message.text}
+    )
+    context: dict = {"message": message, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_edit(
+                message=message, by=user, text=form.cleaned_data["text"],
+                post_anyway=form.cleaned_data["post_anyway"],
+            )  # fmt: skip
+        except services.PrivacyWarning as warning:
+            context.update(_privacy_context(warning))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect(f"/group/topics/{message.topic_id}/#message-{message.pk}")
+    return render(request, "discussion/message_edit.html", context)
+
+
+def topic_mute(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mute a topic (its messages no longer count as unread), or unmute it."""
+    user = request.user
+    topic = _topic(user, pk)
+    if refused := _only(request, "POST"):
+        return refused
+    services.topic_mute(topic=topic, by=user, muted=request.POST.get("muted") == "on")
+    return redirect("discussion:topic_detail", topic.pk)
