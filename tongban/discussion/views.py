@@ -36,6 +36,14 @@ def _message(user, pk: int) -> Message:
     return get_object_or_404(scope.discussion_messages(user).select_related("topic__space"), pk=pk)
 
 
+def _id(text: str | None) -> int | None:
+    """An id from the query string: ASCII digits only ("²" and "٣" are digits to
+    str.isdigit, not to int), short enough for the database."""
+    if text and text.isascii() and text.isdigit() and len(text) < 18:
+        return int(text)
+    return None
+
+
 def _in_group(user) -> None:
     if not scope.discussion_spaces(user).exists():
         raise PermissionDenied
@@ -132,16 +140,15 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(user, pk)
     if refused := _only(request, "GET"):
         return refused
-    before = request.GET.get("before")
-    before_id = int(before) if before and before.isdigit() and len(before) < 18 else None
+    before_id = _id(request.GET.get("before"))
     context = _topic_context(user, topic, before=before_id)
-    quote_id = request.GET.get("quote", "")
+    quote_id = _id(request.GET.get("quote"))
     quoting = None
-    if quote_id.isdigit() and len(quote_id) < 18:
+    if quote_id is not None:
         quoting = (
             scope.discussion_messages(user)
             .filter(
-                topic=topic, pk=int(quote_id), withdrawn_at__isnull=True, hidden_at__isnull=True
+                topic=topic, pk=quote_id, withdrawn_at__isnull=True, hidden_at__isnull=True
             )
             .select_related("author__person")
             .first()
@@ -160,8 +167,7 @@ def topic_new_messages(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(user, pk)
     if refused := _only(request, "GET"):
         return refused
-    after = request.GET.get("after", "")
-    after_id = int(after) if after.isdigit() and len(after) < 18 else 0
+    after_id = _id(request.GET.get("after")) or 0
     chat = list(
         scope.discussion_messages(user)
         .filter(topic=topic, pk__gt=after_id)
