@@ -147,9 +147,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if quote_id is not None:
         quoting = (
             scope.discussion_messages(user)
-            .filter(
-                topic=topic, pk=quote_id, withdrawn_at__isnull=True, hidden_at__isnull=True
-            )
+            .filter(topic=topic, pk=quote_id, withdrawn_at__isnull=True, hidden_at__isnull=True)
             .select_related("author__person")
             .first()
         )
