@@ -27,8 +27,9 @@ from .tables import ExportParams
 from .text_formats import iter_csv, iter_table_csv, iter_xlsx
 
 
-class _Sink:
-    """A write-only, unseekable stream (zipfile then writes data descriptors)."""
+class ZipSink:
+    """A write-only, unseekable stream a zip is written to and emptied from, piece by
+    piece (zipfile then writes data descriptors): for zips that are sent as they are made."""
 
     def __init__(self) -> None:
         self._parts: list[bytes] = []
@@ -108,7 +109,7 @@ def iter_export(info: ExportInfo) -> Iterator[bytes]:
 
 
 def _iter_export(info: ExportInfo) -> Iterator[bytes]:
-    sink = _Sink()
+    sink = ZipSink()
     counts: dict[str, int] = {}
     with translation.override(info.language):
         tables = build_tables(info.params)

@@ -32,7 +32,6 @@ only.
 from __future__ import annotations
 
 import csv
-import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
@@ -43,6 +42,8 @@ from django.utils import timezone
 from tongban.activities.models import ActivityPlan, ActivityRecord, Attendance
 from tongban.emergencies.models import EmergencyEvent
 from tongban.evaluation.models import EvaluationRound, Interview, Question
+from tongban.exports.bundle import ZipSink
+from tongban.exports.text_formats import iter_csv
 from tongban.registry.models import (
     CaregiverLink,
     Community,
@@ -141,42 +142,15 @@ def templates_write(program: Program, directory: Path) -> list[Path]:
     return paths
 
 
-class _Sink(io.RawIOBase):
-    """A write-only, unseekable stream the zip is written to and emptied from."""
-
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def drain(self) -> bytes:
-        data = b"".join(self.parts)
-        self.parts.clear()
-        return data
-
-
 def iter_templates_zip(program: Program) -> Iterator[bytes]:
-    """A zip of the files of templates_rows(), yielded every CHUNK rows."""
-    sink = _Sink()
+    """A zip of the files of templates_rows(), yielded a few thousand rows at a time."""
+    sink = ZipSink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, (header, rows) in templates_rows(program).items():
-            with (
-                archive.open(name, "w", force_zip64=True) as entry,
-                io.TextIOWrapper(entry, encoding="utf-8-sig", newline="") as text,
-            ):
-                writer = csv.writer(text)
-                writer.writerow(header)
-                for n, row in enumerate(rows, start=1):
-                    writer.writerow(row)
-                    if n % CHUNK == 0:
-                        text.flush()
-                        yield sink.drain()
-            yield sink.drain()
+            with archive.open(name, "w", force_zip64=True) as entry:
+                for data in iter_csv(header, rows):
+                    entry.write(data)
+                    yield sink.drain()
     yield sink.drain()
 
 
