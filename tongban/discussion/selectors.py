@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -20,6 +22,8 @@ from tongban.core import scope
 from .models import Message, ReadMark, Topic
 
 PAGE = 50
+# What a message's template shows of its people.
+_MESSAGE_RELATED = ("author__person", "quote__author__person", "hidden_by__person")
 
 
 def _last_read(user) -> Subquery:
@@ -88,14 +92,15 @@ def topics(user, space) -> QuerySet[Topic]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    waiting = Q(is_question=True, answered_at__isnull=True)
     return (
         scope.discussion_topics(user)
         .filter(space=space)
         .select_related("started_by__person")
         .annotate(
             unread=Coalesce(Subquery(unread[:1]), 0, output_field=IntegerField()),
-            waiting=Exists(Topic.objects.filter(pk=OuterRef("pk")).filter(waiting)),
+            waiting=ExpressionWrapper(
+                Q(is_question=True, answered_at__isnull=True), output_field=BooleanField()
+            ),
         )
         # Waiting questions first; within each group, the latest message first.
         .order_by(F("waiting").desc(), F("last_message_at").desc(), "-pk")
@@ -110,13 +115,23 @@ def waiting_questions(user, space) -> QuerySet[Topic]:
     )
 
 
+def messages_after(user, topic, after: int) -> list[Message]:
+    """The messages after `after` (the topic page polls for them), oldest first."""
+    return list(
+        scope.discussion_messages(user)
+        .filter(topic=topic, pk__gt=after)
+        .select_related(*_MESSAGE_RELATED)
+        .order_by("pk")[:PAGE]
+    )
+
+
 def messages_page(user, topic, *, before: int | None = None) -> tuple[list[Message], bool]:
     """The newest PAGE messages of a topic (older ones with `before`), oldest first for a
     chat-like page, and whether older ones remain. Constant queries at any size."""
     queryset = (
         scope.discussion_messages(user)
         .filter(topic=topic)
-        .select_related("author__person", "quote__author__person", "hidden_by__person")
+        .select_related(*_MESSAGE_RELATED)
         .order_by("-pk")
     )
     if before is not None:

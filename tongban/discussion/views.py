@@ -166,12 +166,7 @@ def topic_new_messages(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _only(request, "GET"):
         return refused
     after_id = _id(request.GET.get("after")) or 0
-    chat = list(
-        scope.discussion_messages(user)
-        .filter(topic=topic, pk__gt=after_id)
-        .select_related("author__person", "quote__author__person", "hidden_by__person")
-        .order_by("pk")[: selectors.PAGE]
-    )
+    chat = selectors.messages_after(user, topic, after_id)
     if chat:
         services.topic_mark_read(topic=topic, by=user, upto=chat[-1].pk)
     return render(
