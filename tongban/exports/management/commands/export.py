@@ -17,9 +17,12 @@ from django.utils.translation import gettext as _
 
 from tongban.exports import services
 from tongban.exports.models import Format, Language
-from tongban.registry.models import Program
 from tongban.reports import report
-from tongban.reports.management.commands.report import _day
+from tongban.reports.management.commands.report import (
+    _day,
+    communities_by_code,
+    program_by_slug,
+)
 
 
 class Command(BaseCommand):
@@ -51,27 +54,11 @@ class Command(BaseCommand):
             self._export(options)
 
     def _export(self, options) -> None:
-        program = Program.objects.filter(slug=options["program"]).first()
-        if program is None:
-            known = ", ".join(Program.objects.order_by("slug").values_list("slug", flat=True))
-            raise CommandError(
-                _("No program has the short name %(slug)r. Programs: %(known)s.")
-                % {"slug": options["program"], "known": known or "-"}
-            )
-        communities = list(program.communities.order_by("started_on", "pk"))
+        program = program_by_slug(options["program"])
         if options["communities"]:
-            codes = list(dict.fromkeys(options["communities"]))
-            unknown = sorted(set(codes) - {c.code for c in communities})
-            if unknown:
-                raise CommandError(
-                    _("%(slug)s has no community %(codes)s. Its communities: %(known)s.")
-                    % {
-                        "slug": program.slug,
-                        "codes": ", ".join(unknown),
-                        "known": ", ".join(c.code for c in communities) or "-",
-                    }
-                )
-            communities = [c for c in communities if c.code in codes]
+            communities = communities_by_code(program, options["communities"])
+        else:
+            communities = list(program.communities.order_by("started_on", "pk"))
         default_from, default_to = report.default_range(program)
         date_from = options["date_from"] or default_from
         date_to = options["date_to"] or default_to

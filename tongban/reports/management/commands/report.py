@@ -32,6 +32,32 @@ def _day(text: str) -> date:
     return day
 
 
+def program_by_slug(slug: str) -> Program:
+    """The program with this short name, or a CommandError listing the programs."""
+    program = Program.objects.filter(slug=slug).first()
+    if program is None:
+        known = ", ".join(Program.objects.order_by("slug").values_list("slug", flat=True))
+        raise CommandError(
+            _("No program has the short name %(slug)r. Programs: %(known)s.")
+            % {"slug": slug, "known": known or "-"}
+        )
+    return program
+
+
+def communities_by_code(program: Program, codes: list[str]) -> list:
+    """The program's communities with these codes, or a CommandError naming the unknown."""
+    codes = list(dict.fromkeys(codes))
+    communities = list(program.communities.filter(code__in=codes))
+    unknown = sorted(set(codes) - {c.code for c in communities})
+    if unknown:
+        known = ", ".join(program.communities.order_by("code").values_list("code", flat=True))
+        raise CommandError(
+            _("%(slug)s has no community %(codes)s. Its communities: %(known)s.")
+            % {"slug": program.slug, "codes": ", ".join(unknown), "known": known or "-"}
+        )
+    return communities
+
+
 class Command(BaseCommand):
     help = (
         "Print the program report (every table and every test) as JSON: "
@@ -84,26 +110,10 @@ class Command(BaseCommand):
     def _build(self, options) -> dict:
         if not options["json"]:
             raise CommandError(_("Add --json: the report is printed as JSON."))
-        program = Program.objects.filter(slug=options["program"]).first()
-        if program is None:
-            known = ", ".join(Program.objects.order_by("slug").values_list("slug", flat=True))
-            raise CommandError(
-                _("No program has the short name %(slug)r. Programs: %(known)s.")
-                % {"slug": options["program"], "known": known or "-"}
-            )
+        program = program_by_slug(options["program"])
         communities = None
         if options["communities"]:
-            codes = list(dict.fromkeys(options["communities"]))
-            communities = list(program.communities.filter(code__in=codes))
-            unknown = sorted(set(codes) - {c.code for c in communities})
-            if unknown:
-                known = ", ".join(
-                    program.communities.order_by("code").values_list("code", flat=True)
-                )
-                raise CommandError(
-                    _("%(slug)s has no community %(codes)s. Its communities: %(known)s.")
-                    % {"slug": program.slug, "codes": ", ".join(unknown), "known": known or "-"}
-                )
+            communities = communities_by_code(program, options["communities"])
         try:
             params = report.params_for(
                 program,
