@@ -18,7 +18,14 @@ log = logging.getLogger(__name__)
 
 @transaction.atomic
 def notification_send(
-    *, recipients: Iterable, kind: str, subject: str, url: str, program, detail: str = ""
+    *,
+    recipients: Iterable,
+    kind: str,
+    subject: str,
+    url: str,
+    program,
+    detail: str = "",
+    email: bool = True,
 ) -> list[Notification]:
     """Notify each active recipient in the app, and by e-mail when configured.
 
@@ -30,7 +37,9 @@ def notification_send(
     `detail` (an emergency's kind, a cycle number) shows in the app, never in e-mail.
 
     E-mail is sent after the transaction commits, so a rolled-back write sends nothing,
-    and a mail server that is down never undoes the write.
+    and a mail server that is down never undoes the write. `email=False` keeps the notice
+    in the app: for kinds that reach e-mail another way (the online group's digests,
+    tongban.discussion.digests), so nobody gets one e-mail per message.
     """
     notifications = [
         Notification.objects.create(
@@ -38,7 +47,7 @@ def notification_send(
         )
         for user in {user.pk: user for user in recipients if user.is_active}.values()
     ]
-    if settings.NOTIFY_BY_EMAIL:
+    if email and settings.NOTIFY_BY_EMAIL:
         for notification in notifications:
             if notification.recipient.email:
                 transaction.on_commit(lambda n=notification: _email(n))
