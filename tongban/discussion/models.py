@@ -227,3 +227,14 @@ class ModerationEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class DigestMark(models.Model):
+    """When the user's last e-mail digest of the group went (tongban.discussion.digests):
+    the next one tells only what is new since."""
+
+    user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("digest sent at"))
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.sent_at:%Y-%m-%d %H:%M}"
