@@ -18,6 +18,7 @@ def objects(community_b, users, **_kwargs) -> dict[str, int]:
     return {
         "discussion:space_detail": space.pk,
         "discussion:topic_create": space.pk,
+        "discussion:space_moderators": space.pk,
         "discussion:topic_detail": topic.pk,
         "discussion:topic_new_messages": topic.pk,
         "discussion:topic_reply": topic.pk,

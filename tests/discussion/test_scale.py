@@ -7,8 +7,8 @@ in the same roles, in the same state) are built once for the module with bulk in
 inside one transaction rolled back when the module is done; each test runs in its own
 savepoint. Bulk inserts write no history rows, which nothing here reads.
 
-On PostgreSQL, EXPLAIN checks what the queries read; the xfail tests at the end are
-problems found here, for the app to fix (their reasons say what EXPLAIN showed).
+On PostgreSQL, EXPLAIN checks what the queries read: the newest page walks the (topic, -id)
+index, and the unread counts do not read a topic's messages up to the read mark.
 """
 
 from __future__ import annotations
@@ -462,14 +462,6 @@ postgresql_only = pytest.mark.skipif(
 
 
 @postgresql_only
-@pytest.mark.xfail(
-    strict=True,
-    reason="messages_page joins the scope (topic__space__in=discussion_spaces(user)); "
-    "PostgreSQL then misestimates the rows (11) and bitmap-scans all 5,000 messages of the "
-    "topic by discussion_message_topic_id, hash-joins them and sorts, instead of walking "
-    "the (topic, -id) index: 48 ms instead of 1 ms, growing with the topic (without the "
-    "scope join, which the view's _topic lookup already made, the index is used)",
-)
 @pytest.mark.parametrize("before", [False, True])
 def test_the_newest_page_query_uses_an_index(worlds, before):
     """The page's query walks the (topic, -id) index: no scan of the table, and only the
@@ -519,14 +511,6 @@ def _unread_query(world: World, which: str) -> str:
 
 
 @postgresql_only
-@pytest.mark.xfail(
-    strict=True,
-    reason="the unread counts read every message of the user's spaces (50,000 here) to "
-    "find none unread: _unread_messages filters messages by pk > a correlated read-mark "
-    "subquery evaluated per message, so the cost grows with all messages, not the unread "
-    "ones: 0.5-0.7 s per count with this data's read marks, 50 ms when all is read (this "
-    "machine, under load), and the badge pays it on every page, the group's pages twice",
-)
 @pytest.mark.parametrize("which", ["unread_total", "unread_by_space", "badge", "topics_page"])
 def test_counting_nothing_unread_reads_few_messages(worlds, which):
     """A doctor who has read everything: the counts should not read the 50,000 messages

@@ -21,15 +21,6 @@ from tongban.registry.models import Community
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def spaces(program, community_a, community_b, users):
-    return {
-        "program": Space.objects.get(program=program, community=None),
-        "a": community_a.space,
-        "b": community_b.space,
-    }
-
-
 def post(space, by, text="你好", **kwargs):
     return services.topic_start(space=space, by=by, title="话题", text=text, **kwargs)
 

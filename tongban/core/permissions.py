@@ -237,6 +237,13 @@ def can_export_identified(user) -> bool:
     return _has_role(user, {Role.PROJECT_MANAGER})
 
 
+def can_name_moderators(user) -> bool:
+    """The psychiatrist and the project manager moderate every space and name others."""
+    from tongban.accounts.models import Role
+
+    return _has_role(user, {Role.PSYCHIATRIST, Role.PROJECT_MANAGER})
+
+
 def can_moderate_space(user, space) -> bool:
     """The psychiatrist and the project manager moderate every space of their program;
     others only the spaces that named them."""

@@ -286,6 +286,39 @@ def discussion_spaces(user: User, queryset: QuerySet | None = None) -> QuerySet:
     return spaces
 
 
+def discussion_members(space) -> QuerySet:
+    """Who can read a space: the inverse of `discussion_spaces`, in one query (mentions and
+    the moderators page choose among them). The program's project managers and
+    psychiatrists; staff assigned to the space's community (any of the program's for the
+    program-wide space); peers in service there."""
+    from tongban.accounts.models import PROGRAM_WIDE_ROLES, Role, User
+    from tongban.registry.models import Community, Enrolment
+
+    communities_here = (
+        Community.objects.filter(pk=space.community_id)
+        if space.community_id
+        else Community.objects.filter(program_id=space.program_id)
+    )
+    peers_here = Enrolment.objects.in_service().filter(
+        role=Enrolment.Role.PEER, community__in=communities_here
+    )
+    program_wide = Q(role__in=PROGRAM_WIDE_ROLES) & (
+        Q(pk__in=User.programs.through.objects.filter(program_id=space.program_id).values(
+            "user_id"
+        ))
+        | Q(pk__in=User.communities.through.objects.filter(
+            community__program_id=space.program_id
+        ).values("user_id"))
+    )  # fmt: skip
+    assigned = ~Q(role__in=[*PROGRAM_WIDE_ROLES, Role.PEER, Role.RESEARCH_ASSISTANT]) & Q(
+        pk__in=User.communities.through.objects.filter(community__in=communities_here).values(
+            "user_id"
+        )
+    )
+    peers = Q(role=Role.PEER, person_id__in=peers_here.values("person_id"))
+    return User.objects.filter(is_active=True).filter(program_wide | assigned | peers)
+
+
 def discussion_topics(user: User, queryset: QuerySet | None = None) -> QuerySet:
     from tongban.discussion.models import Topic
 

@@ -81,14 +81,11 @@ def _privacy(*, text: str, by, post_anyway: bool) -> list[str]:
 
 
 def _mentioned(text: str, *, space: Space, by) -> list:
-    from tongban.accounts.models import User
-
     names = {match.group(1).rstrip(".") for match in MENTION.finditer(text)}
     if not names:
         return []
-    candidates = User.objects.filter(username__in=names, is_active=True).exclude(pk=by.pk)
     # Only people who can read the space: a mention never reaches outside it.
-    return [user for user in candidates if scope.discussion_spaces(user).filter(pk=space.pk)]
+    return list(scope.discussion_members(space).filter(username__in=names).exclude(pk=by.pk))
 
 
 def _readable_topic(topic: Topic, by) -> Topic:
@@ -154,6 +151,9 @@ def message_post(
             subject=topic.space.display_name,
             url=f"/group/topics/{topic.pk}/#message-{message.pk}",
             program=topic.space.program,
+            # A busy thread would send a mail per message: the digest (group_digest)
+            # gathers mentions and waiting questions instead.
+            email=False,
         )
     return message
 
@@ -166,6 +166,8 @@ def topic_start(
     title: str,
     text: str,
     is_question: bool = False,
+    session=None,
+    supervision_request=None,
     post_anyway: bool = False,
 ) -> Topic:
     if not scope.discussion_spaces(by).filter(pk=space.pk).exists():
@@ -180,7 +182,10 @@ def topic_start(
         space=space, title=title[:120], started_by=by, last_message_at=now,
         is_question=is_question,
     )  # fmt: skip
-    message_post(topic=topic, by=by, text=text, post_anyway=post_anyway)
+    message_post(
+        topic=topic, by=by, text=text, session=session,
+        supervision_request=supervision_request, post_anyway=post_anyway,
+    )  # fmt: skip
     topic.refresh_from_db()
     return topic
 
@@ -280,6 +285,53 @@ def message_show(*, message: Message, by, reason: str) -> Message:
     return message
 
 
+def _moderators_page(space: Space, by) -> Space:
+    """Only those who always moderate (the psychiatrist, the project manager) name others."""
+    space = scope.discussion_spaces(by).select_for_update(of=("self",)).filter(pk=space.pk).first()
+    if space is None:
+        raise PermissionDenied
+    if not permissions.can_name_moderators(by):
+        raise PermissionDenied
+    return space
+
+
+@transaction.atomic
+def space_moderator_name(*, space: Space, by, user, reason: str = "") -> Space:
+    """Name a member of the space as one of its moderators (logged)."""
+    space = _moderators_page(space, by)
+    if not scope.discussion_members(space).filter(pk=user.pk).exists():
+        raise ValidationError({"user": _("Choose someone who is in this space.")})
+    if permissions.can_name_moderators(user):
+        raise ValidationError(
+            {"user": _("The psychiatrist and the project manager always moderate.")}
+        )
+    if space.moderators.filter(pk=user.pk).exists():
+        raise ValidationError(
+            {"user": _("%(name)s moderates this space already.") % {"name": user.display_name}}
+        )
+    space.moderators.add(user)
+    ModerationEntry.objects.create(
+        space=space, moderator=by, subject=user,
+        action=ModerationEntry.Action.NAME_MODERATOR, reason=(reason or "").strip(),
+    )  # fmt: skip
+    return space
+
+
+@transaction.atomic
+def space_moderator_remove(*, space: Space, by, user, reason: str = "") -> Space:
+    space = _moderators_page(space, by)
+    if not space.moderators.filter(pk=user.pk).exists():
+        raise ValidationError(
+            {"user": _("%(name)s does not moderate this space.") % {"name": user.display_name}}
+        )
+    space.moderators.remove(user)
+    ModerationEntry.objects.create(
+        space=space, moderator=by, subject=user,
+        action=ModerationEntry.Action.REMOVE_MODERATOR, reason=(reason or "").strip(),
+    )  # fmt: skip
+    return space
+
+
 # --- Questions, reading, muting -------------------------------------------------------------
 
 
@@ -371,6 +423,7 @@ def discussion_questions_remind(*, now=None) -> list[Topic]:
                 subject=topic.space.display_name,
                 url=f"/group/topics/{topic.pk}/",
                 program=topic.space.program,
+                email=False,  # the digest names the reminded question's space
             )
             topic.reminded_at = now
             topic.save(update_fields=["reminded_at"])

@@ -15,8 +15,11 @@ from tongban.core import permissions, scope
 from tongban.core.forms_util import apply_validation_error
 
 from . import selectors, services
-from .forms import EditForm, ReasonForm, ReplyForm, TopicForm
+from .forms import EditForm, ModeratorForm, ReasonForm, ReplyForm, SearchForm, TopicForm
 from .models import Message, ModerationEntry, ReadMark, Space, Topic
+
+# A space of a big community: the reply box lists this many people to mention.
+MEMBERS_LISTED = 200
 
 
 def _space(user, pk: int) -> Space:
@@ -57,15 +60,24 @@ def _only(request: HttpRequest, *methods: str) -> HttpResponseNotAllowed | None:
     return None
 
 
-@require_GET
-def space_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    _in_group(user)
+def _spaces_with_unread(user) -> list[Space]:
+    """The user's spaces with their unread counts (two queries whatever their number)."""
     spaces = list(selectors.spaces(user))
     unread = selectors.unread_by_space(user)
     for space in spaces:
         space.unread = unread.get(space.pk, 0)
-    return render(request, "discussion/space_list.html", {"spaces": spaces})
+    return spaces
+
+
+@require_GET
+def space_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _in_group(user)
+    return render(
+        request,
+        "discussion/space_list.html",
+        {"spaces": _spaces_with_unread(user), "may_name": permissions.can_name_moderators(user)},
+    )
 
 
 def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -73,16 +85,22 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
     space = _space(user, pk)
     if refused := _only(request, "GET"):
         return refused
-    topics = list(selectors.topics(user, space)[:100])
-    now = timezone.now()
+    before = _id(request.GET.get("before"))
+    waiting, topics, following = selectors.topics_page(user, space, before=before)
     return render(
         request,
         "discussion/space_detail.html",
         {
             "space": space,
+            "waiting": waiting,
             "topics": topics,
-            "now": now,
+            "following": following,
+            "paged": before is not None,
+            "now": timezone.now(),
+            # Desktop: the spaces beside the topics.
+            "spaces": _spaces_with_unread(user),
             "may_moderate": permissions.can_moderate_space(user, space),
+            "may_name": permissions.can_name_moderators(user),
         },
     )
 
@@ -96,7 +114,7 @@ def topic_create(request: HttpRequest, pk: int) -> HttpResponse:
     space = _space(user, pk)
     if refused := _only(request, "GET", "POST"):
         return refused
-    form = TopicForm(request.POST if request.method == "POST" else None)
+    form = TopicForm(request.POST if request.method == "POST" else None, user=user, space=space)
     context: dict = {"space": space, "form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,6 +125,8 @@ def topic_create(request: HttpRequest, pk: int) -> HttpResponse:
                 title=data["title"],
                 text=data["text"],
                 is_question=data["is_question"],
+                session=data["session"],
+                supervision_request=data["supervision_request"],
                 post_anyway=data["post_anyway"],
             )
         except services.PrivacyWarning as warning:
@@ -132,6 +152,15 @@ def _topic_context(user, topic: Topic, *, before: int | None = None) -> dict:
         "may_mark_answered": topic.is_question
         and topic.answered_at is None
         and (not user.is_peer or topic.started_by_id == user.pk),
+        "newest_shown": before is None,
+        # Who can be mentioned (one query; the reply box lists them).
+        "members": scope.discussion_members(topic.space)
+        .exclude(pk=user.pk)
+        .select_related("person")
+        .order_by("username")[:MEMBERS_LISTED],
+        # Desktop: the spaces and this space's topics beside the chat.
+        "spaces": _spaces_with_unread(user),
+        "side_topics": selectors.sidebar_topics(user, topic.space),
     }
 
 
@@ -152,7 +181,9 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .first()
         )
     context["quoting"] = quoting
-    context["form"] = ReplyForm(initial={"quote": quoting.pk if quoting else None})
+    context["form"] = ReplyForm(
+        initial={"quote": quoting.pk if quoting else None}, user=user, space=topic.space
+    )
     if before_id is None and context["last_id"]:
         # Reading the newest page marks the topic read (the user's own state, not a record).
         services.topic_mark_read(topic=topic, by=user, upto=context["last_id"])
@@ -186,7 +217,7 @@ def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
     topic = _topic(user, pk)
     if refused := _only(request, "POST"):
         return refused
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, user=user, space=topic.space)
     context = _topic_context(user, topic)
     context["form"] = form
     if form.is_valid():
@@ -197,6 +228,7 @@ def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             message = services.message_post(
                 topic=topic, by=user, text=data["text"], quote=quote,
+                session=data["session"], supervision_request=data["supervision_request"],
                 post_anyway=data["post_anyway"],
             )  # fmt: skip
         except services.PrivacyWarning as warning:
@@ -259,7 +291,7 @@ def moderation_log(request: HttpRequest) -> HttpResponse:
     entries = (
         ModerationEntry.objects.filter(space__in=spaces)
         .select_related(
-            "space__program", "space__community", "moderator__person", "subject", "message"
+            "space__program", "space__community", "moderator__person", "subject__person", "message"
         )
         .order_by("-at", "-pk")[:200]
     )
@@ -301,3 +333,61 @@ def topic_mute(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     services.topic_mute(topic=topic, by=user, muted=request.POST.get("muted") == "on")
     return redirect("discussion:topic_detail", topic.pk)
+
+
+def space_moderators(request: HttpRequest, pk: int) -> HttpResponse:
+    """The psychiatrist and the project manager name (or remove) a space's moderators."""
+    user = request.user
+    space = _space(user, pk)
+    if refused := _only(request, "GET", "POST"):
+        return refused
+    if not permissions.can_name_moderators(user):
+        raise PermissionDenied
+    post = request.POST if request.method == "POST" else None
+    removing = post is not None and post.get("action") == "remove"
+    form = ModeratorForm(None if removing else post, space=space)
+    if post is not None:
+        moderator = None
+        if removing:
+            moderator = space.moderators.filter(pk=_id(post.get("user"))).first()
+        elif form.is_valid():
+            moderator = form.cleaned_data["user"]
+        if moderator is not None:
+            action = services.space_moderator_remove if removing else services.space_moderator_name
+            try:
+                action(space=space, by=user, user=moderator, reason=post.get("reason", ""))
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                return redirect("discussion:space_moderators", space.pk)
+        elif removing:
+            # A stale page: the person was removed meanwhile.
+            return redirect("discussion:space_moderators", space.pk)
+    return render(
+        request,
+        "discussion/space_moderators.html",
+        {
+            "space": space,
+            "form": form,
+            "moderators": space.moderators.select_related("person").order_by("username"),
+        },
+    )
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Search what the user may read: the scope decides, as everywhere."""
+    user = request.user
+    _in_group(user)
+    form = SearchForm(request.GET if "q" in request.GET else None)
+    results: list[Message] = []
+    following = None
+    if form.is_valid():
+        results, following = selectors.search(
+            user, form.cleaned_data["q"], before=_id(request.GET.get("before"))
+        )
+    return render(
+        request,
+        "discussion/search.html",
+        {"form": form, "results": results, "following": following},
+    )
