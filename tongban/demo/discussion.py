@@ -45,6 +45,9 @@ class Post:
     hidden_by: str = ""
     hidden_at: datetime | None = None
     hidden_reason: str = ""
+    # Link the space's community's latest session up to the post's day (the one the post
+    # is about).
+    link_session: bool = False
 
 
 @dataclass(frozen=True)
@@ -279,12 +282,14 @@ def living_threads(t0: date) -> list[Thread]:
                     _at(day, "19:50"),
                     "有位服务对象跟我说最近的活动没意思，下次不想来了。"
                     "现在我一个人带活动，不知道怎么办才好。",
+                    link_session=True,
                 ),
                 Post(
                     "psychologist",
                     _at(day, "20:20"),
                     "先别着急。可以约他单独聊聊，问问他想做什么，下一次的主题请他一起选。"
-                    "一个人带活动确实累，下次督导会上我们也讨论一下怎么帮你分担。",
+                    "一个人带活动确实累，下次督导会上我们也讨论一下怎么帮你分担。"
+                    "@socialworker 下次活动你能早点到，和他一起准备吗？",
                 ),
                 Post("socialworker", _at(day, "20:45"), "下次活动我早点到，和你一起准备。"),
                 Post("peer4", _at(day, "21:00"), "好的，谢谢李老师和赵老师！"),
@@ -313,6 +318,14 @@ def load_living() -> None:
 
     program = Program.objects.get(slug=SLUG)
     _load(program, living_threads(first_load_day(program)))
+    # Balizhuang's social worker helps moderate its space, named by the project manager.
+    balizhuang = _spaces(program)["balizhuang"]
+    helper = _user("socialworker", program)
+    if not balizhuang.moderators.filter(pk=helper.pk).exists():
+        services.space_moderator_name(
+            space=balizhuang, by=_user("manager", program), user=helper,
+            reason="熟悉八里庄的同伴和服务对象，晚上也常在线。",
+        )  # fmt: skip
     space = _spaces(program)["hepingjie"]
     if not Topic.objects.filter(space=space, title=LIVING_WAITING_TITLE).exists():
         # Asked now (the load), so it waits within the reminder delay, as the urgent
@@ -368,6 +381,7 @@ def _load(program: Program, threads: list[Thread]) -> None:
                 title=thread.title,
                 text=first.text,
                 is_question=thread.is_question,
+                session=_session(space, first) if first.link_session else None,
             )
         for post in replies:
             with _dated(_aware(post.at), program, Message, ModerationEntry, updating=topic):
@@ -387,6 +401,17 @@ def _load(program: Program, threads: list[Thread]) -> None:
         if thread.answered_by:
             with _dated(_aware(thread.answered_at), program, Topic, updating=topic):
                 services.topic_mark_answered(topic=topic, by=user(thread.answered_by))
+
+
+def _session(space: Space, post: Post):
+    from tongban.activities.models import ActivityPlan
+
+    return (
+        ActivityPlan.objects.current()
+        .filter(community_id=space.community_id, planned_on__lte=post.at.date())
+        .order_by("-planned_on", "-pk")
+        .first()
+    )
 
 
 def _aware(moment: datetime) -> datetime:

@@ -161,6 +161,19 @@ def test_an_older_living_question_answered(living):
     assert answered.answered_at < MOMENT
 
 
+def test_the_living_thread_links_a_session_mentions_and_has_a_named_moderator(living):
+    answered = Topic.objects.get(space__program=living, answered_at__isnull=False)
+    first = answered.messages.order_by("pk").first()
+    assert first.session is not None
+    assert first.session.community == answered.space.community
+    assert first.session.planned_on <= _local(first.created_at)
+    mention = answered.messages.get(mentions__username="socialworker")
+    assert mention.author.username == "psychologist"
+    assert [u.username for u in answered.space.moderators.all()] == ["socialworker"]
+    named = ModerationEntry.objects.get(space=answered.space, action="name_moderator")
+    assert named.moderator.username == "manager" and named.subject.username == "socialworker"
+
+
 def counts() -> list[int]:
     tables = [Space, Topic, Message, ModerationEntry, ReadMark]
     tables += [Topic.history.model, Message.history.model]
