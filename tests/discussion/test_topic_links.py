@@ -114,3 +114,10 @@ def test_the_desktop_sidebar_lists_spaces_and_the_spaces_topics(client_for, user
     body = client_for(users["doctor"]).get(f"/group/topics/{topic.pk}/").content.decode()
     assert 'class="group-side"' in body and 'aria-current="page">侧栏话题' in body
     assert "乙社区" not in body
+
+
+def test_the_sidebar_counts_after_the_page_is_read(client_for, users, community_a):
+    topic = services.topic_start(space=community_a.space, by=users["peer"], title="侧栏", text="文")
+    response = client_for(users["doctor"]).get(f"/group/topics/{topic.pk}/")
+    assert [t.unread for t in response.context["side_topics"]] == [0]
+    assert all(space.unread == 0 for space in response.context["spaces"])

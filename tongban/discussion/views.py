@@ -158,10 +158,16 @@ def _topic_context(user, topic: Topic, *, before: int | None = None) -> dict:
         .exclude(pk=user.pk)
         .select_related("person")
         .order_by("username")[:MEMBERS_LISTED],
-        # Desktop: the spaces and this space's topics beside the chat.
-        "spaces": _spaces_with_unread(user),
-        "side_topics": selectors.sidebar_topics(user, topic.space),
     }
+
+
+def _render_topic(request: HttpRequest, context: dict) -> HttpResponse:
+    """The topic page, with the desktop's sidebar (the spaces and this space's topics)
+    counted after the page marked what it shows as read."""
+    user, topic = request.user, context["topic"]
+    context["spaces"] = _spaces_with_unread(user)
+    context["side_topics"] = selectors.sidebar_topics(user, topic.space)
+    return render(request, "discussion/topic_detail.html", context)
 
 
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -187,7 +193,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if before_id is None and context["last_id"]:
         # Reading the newest page marks the topic read (the user's own state, not a record).
         services.topic_mark_read(topic=topic, by=user, upto=context["last_id"])
-    return render(request, "discussion/topic_detail.html", context)
+    return _render_topic(request, context)
 
 
 def topic_new_messages(request: HttpRequest, pk: int) -> HttpResponse:
@@ -237,7 +243,7 @@ def topic_reply(request: HttpRequest, pk: int) -> HttpResponse:
             apply_validation_error(form, error)
         else:
             return redirect(f"/group/topics/{topic.pk}/#message-{message.pk}")
-    return render(request, "discussion/topic_detail.html", context, status=200)
+    return _render_topic(request, context)
 
 
 def topic_answered(request: HttpRequest, pk: int) -> HttpResponse:
