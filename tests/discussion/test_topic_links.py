@@ -121,3 +121,18 @@ def test_the_sidebar_counts_after_the_page_is_read(client_for, users, community_
     response = client_for(users["doctor"]).get(f"/group/topics/{topic.pk}/")
     assert [t.unread for t in response.context["side_topics"]] == [0]
     assert all(space.unread == 0 for space in response.context["spaces"])
+
+
+def test_moderators_see_every_earlier_version_of_an_edited_message(client_for, users, community_a):
+    topic = services.topic_start(
+        space=community_a.space, by=users["peer"], title="话题", text="第一稿"
+    )
+    message = topic.messages.get()
+    services.message_edit(message=message, by=users["peer"], text="第二稿")
+    services.message_edit(message=message, by=users["peer"], text="第三稿")
+    body = client_for(users["psychiatrist"]).get(f"/group/topics/{topic.pk}/").content.decode()
+    assert "第三稿" in body and body.index("第一稿") < body.index("第二稿")
+    assert 'class="versions"' in body
+    for reader in ("doctor", "peer"):
+        body = client_for(users[reader]).get(f"/group/topics/{topic.pk}/").content.decode()
+        assert "第三稿" in body and "第一稿" not in body and "第二稿" not in body

@@ -226,3 +226,24 @@ def messages_page(user, topic, *, before: int | None = None) -> tuple[list[Messa
     rows = list(queryset[: PAGE + 1])
     more = len(rows) > PAGE
     return list(reversed(rows[:PAGE])), more
+
+
+def attach_versions(messages: list[Message]) -> None:
+    """For moderators: each edited message's earlier texts (`versions`, oldest first, with
+    when they were replaced), from the audit history in one query for the page."""
+    edited = [m for m in messages if m.edited_at is not None]
+    for message in messages:
+        message.versions = []
+    if not edited:
+        return
+    by_id = {m.pk: m for m in edited}
+    rows = (
+        Message.history.filter(id__in=by_id)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "text", "history_date")
+    )
+    previous: dict[int, str] = {}
+    for message_id, text, at in rows:
+        if previous.get(message_id) not in (None, text):
+            by_id[message_id].versions.append({"text": previous[message_id], "until": at})
+        previous[message_id] = text

@@ -141,13 +141,16 @@ def topic_create(request: HttpRequest, pk: int) -> HttpResponse:
 def _topic_context(user, topic: Topic, *, before: int | None = None) -> dict:
     # "chat", not "messages": the base template shows Django's messages under that name.
     chat, more = selectors.messages_page(user, topic, before=before)
+    may_moderate = permissions.can_moderate_space(user, topic.space)
+    if may_moderate:
+        selectors.attach_versions(chat)
     return {
         "topic": topic,
         "space": topic.space,
         "chat": chat,
         "more": more,
         "last_id": chat[-1].pk if chat else 0,
-        "may_moderate": permissions.can_moderate_space(user, topic.space),
+        "may_moderate": may_moderate,
         "muted": ReadMark.objects.filter(user=user, topic=topic, muted=True).exists(),
         "may_mark_answered": topic.is_question
         and topic.answered_at is None
@@ -204,6 +207,9 @@ def topic_new_messages(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     after_id = _id(request.GET.get("after")) or 0
     chat = selectors.messages_after(user, topic, after_id)
+    may_moderate = permissions.can_moderate_space(user, topic.space)
+    if may_moderate:
+        selectors.attach_versions(chat)
     if chat:
         services.topic_mark_read(topic=topic, by=user, upto=chat[-1].pk)
     return render(
@@ -213,7 +219,7 @@ def topic_new_messages(request: HttpRequest, pk: int) -> HttpResponse:
             "topic": topic,
             "chat": chat,
             "last_id": chat[-1].pk if chat else after_id,
-            "may_moderate": permissions.can_moderate_space(user, topic.space),
+            "may_moderate": may_moderate,
         },
     )
 
