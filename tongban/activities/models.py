@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Case, Count, F, Q, Value, When
+from django.db.models import BooleanField, Case, F, Func, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -99,16 +99,37 @@ class ActivityPlanQuerySet(VoidableQuerySet):
         )
 
     def with_counts(self) -> ActivityPlanQuerySet:
-        """Planned peers, peers and consumers present, computed in the database."""
-        return self.annotate(
-            planned_peers=Count("assisting_peers", distinct=True) + 1,
-            peers_present=Count("record__peers_present", distinct=True),
-            consumers_present=Count(
-                "record__attendances",
-                filter=Q(record__attendances__voided_at__isnull=True),
-                distinct=True,
-            ),
+        """Planned peers, peers and consumers present, computed in the database.
+
+        One correlated COUNT per plan and figure, not LEFT JOINs and a GROUP BY: those
+        joined every plan of the queryset to its peers and participant list rows (about
+        two million rows in a city) before a page kept 25 of them. A subquery is
+        evaluated for the rows the query returns: after ORDER BY ... LIMIT for a page
+        (PostgreSQL postpones costly output columns past the limit), and not at all for
+        a paginator's COUNT(*), which drops unused annotations."""
+        present = ActivityRecord.peers_present.through.objects.filter(
+            activityrecord__plan=OuterRef("pk")
         )
+        attending = Attendance.objects.current().filter(record__plan=OuterRef("pk"))
+        return self.annotate(
+            planned_peers=count_of(
+                ActivityPlan.assisting_peers.through.objects.filter(activityplan=OuterRef("pk"))
+            )
+            + 1,
+            peers_present=count_of(present),
+            consumers_present=count_of(attending),
+        )
+
+
+def count_of(rows: models.QuerySet) -> Subquery:
+    """COUNT(*) of `rows` (filtered on an OuterRef) as a correlated scalar subquery.
+
+    COUNT as a plain function, not the Count aggregate: Django would add a GROUP BY,
+    and an empty group would give NULL instead of 0."""
+    counted = rows.order_by().annotate(
+        n=Func(Value(1), function="COUNT", output_field=models.IntegerField())
+    )
+    return Subquery(counted.values("n"), output_field=models.IntegerField())
 
 
 class ActivityPlan(VoidableModel):
