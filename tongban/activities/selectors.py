@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Avg, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models import CharField as CharFieldType
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,7 +15,15 @@ from tongban.accounts.models import Role, User
 from tongban.core import scope
 from tongban.core.audit import audit_entries, grouped_entries, merge
 
-from .models import PEERS_PER_SESSION, ActivityPlan, ActivityRecord, Attendance, Category, Topic
+from .models import (
+    PEERS_PER_SESSION,
+    ActivityPlan,
+    ActivityRecord,
+    Attendance,
+    Category,
+    Topic,
+    count_of,
+)
 
 
 class SessionStatus:
@@ -24,11 +32,33 @@ class SessionStatus:
     RECORDED = "recorded"
 
 
+def _listed(user, *, community=None, status: str = "", q: str = "", today: date) -> QuerySet:
+    """The plans the session list shows, as plain conditions on the plan (the community
+    and the planned day: the (community, planned_on) index) and on whether it has a
+    process form: no annotation to compute for every plan before filtering."""
+    plans = ActivityPlan.objects.visible_to(user).current()
+    if community is not None:
+        plans = plans.filter(community=community)
+    # The same meaning as the `status` annotation of sessions(): any process form makes
+    # a session recorded; without one, the planned day tells planned from to record.
+    if status == SessionStatus.RECORDED:
+        plans = plans.filter(record__isnull=False)
+    elif status == SessionStatus.TO_RECORD:
+        plans = plans.filter(record__isnull=True, planned_on__lt=today)
+    elif status == SessionStatus.PLANNED:
+        plans = plans.filter(record__isnull=True, planned_on__gte=today)
+    if q.strip():
+        plans = plans.filter(theme__icontains=q.strip())
+    return plans
+
+
 def sessions(user, *, community=None, status: str = "", q: str = "") -> QuerySet:
+    """The session list: its counts (with_counts) are correlated subqueries, so that a
+    page, or the home page's first few, count their own rows only, and a paginator's
+    COUNT(*) reads the filtered plans alone."""
     today = timezone.localdate()
     plans = (
-        ActivityPlan.objects.visible_to(user)
-        .current()
+        _listed(user, community=community, status=status, q=q, today=today)
         .select_related("community", "venue", "lead_peer", "record")
         .with_counts()
         .annotate(
@@ -40,12 +70,6 @@ def sessions(user, *, community=None, status: str = "", q: str = "") -> QuerySet
             )
         )
     )
-    if community is not None:
-        plans = plans.filter(community=community)
-    if status:
-        plans = plans.filter(status=status)
-    if q.strip():
-        plans = plans.filter(theme__icontains=q.strip())
     # Upcoming first (soonest first), then the past (latest first).
     return plans.order_by(
         Case(When(planned_on__gte=today, then=Value(0)), default=Value(1)),
@@ -233,13 +257,25 @@ def default_session_day(community) -> date:
     return min(today, ended_on) if ended_on else today
 
 
-def session_summary(user, *, community=None) -> dict:
-    """Delivered sessions, those with fewer than two peers present, and the mean duration."""
+def session_summary(user, *, community=None, status: str = "", q: str = "") -> dict:
+    """Delivered sessions, those with fewer than two peers present, and the mean duration,
+    of the sessions the list shows (its community, status and search filters).
+
+    One aggregate over the delivered records in scope, the peers present counted per
+    record by a correlated subquery: no GROUP BY of every record of the program."""
+    if status in (SessionStatus.PLANNED, SessionStatus.TO_RECORD):
+        # A session with a process form is neither: none of those shown was delivered.
+        return {"delivered": 0, "mean_minutes": None, "fewer_than_two_peers": 0}
     records = ActivityRecord.objects.delivered().visible_to(user)
     if community is not None:
         records = records.filter(plan__community=community)
-    summary = records.aggregate(delivered=Count("pk"), mean_minutes=Avg("duration_minutes"))
-    summary["fewer_than_two_peers"] = (
-        records.annotate(peers=Count("peers_present")).filter(peers__lt=PEERS_PER_SESSION).count()
+    if q.strip():
+        records = records.filter(plan__theme__icontains=q.strip())
+    peers = count_of(
+        ActivityRecord.peers_present.through.objects.filter(activityrecord=OuterRef("pk"))
     )
-    return summary
+    return records.annotate(peers=peers).aggregate(
+        delivered=Count("pk"),
+        mean_minutes=Avg("duration_minutes"),
+        fewer_than_two_peers=Count("pk", filter=Q(peers__lt=PEERS_PER_SESSION)),
+    )

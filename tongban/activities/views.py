@@ -53,7 +53,13 @@ def session_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "can_record": can_record_sessions(request.user),
             "peers_per_session": PEERS_PER_SESSION,
-            "summary": selectors.session_summary(request.user, community=data.get("community")),
+            # Scoped like the list: its community, status and search filters.
+            "summary": selectors.session_summary(
+                request.user,
+                community=data.get("community"),
+                status=data.get("status", ""),
+                q=data.get("q", ""),
+            ),
         },
     )
 
