@@ -8,8 +8,10 @@ PostgreSQL (COPY).
 from __future__ import annotations
 
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.test import Client
@@ -179,3 +181,13 @@ def test_same_seed_same_program(bench, db):
 
     assert names(again.program_id) == names(bench.program_id)
     assert lists(again.program_id) == lists(bench.program_id)
+
+
+def test_the_command_refuses_a_database_with_a_program(bench, db):
+    with pytest.raises(CommandError, match="already holds a program"):
+        call_command("bench_generate", "--tier", "tiny", stdout=StringIO())
+    out = StringIO()
+    call_command("bench_generate", "--tier", "tiny", "--force", stdout=out)
+    assert "registry_person" in out.getvalue()
+    assert "bench-tiny-2.manager" in out.getvalue()
+    assert Program.objects.filter(slug="bench-tiny-2").exists()
