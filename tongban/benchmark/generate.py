@@ -876,6 +876,7 @@ class Generator:
             self.discussion,
             self.evaluation,
             self.history,
+            self.w.restore_foreign_keys,
             self.w.reset_sequences,
         ]
         with transaction.atomic():

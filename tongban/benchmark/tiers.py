@@ -83,13 +83,13 @@ CITY = Tier(
     attendance_per_session=(9, 12),
 )
 
-# The city over six years with bigger groups: 500,000 sessions of about 21 consumers,
+# The city over six years with bigger groups: 500,000 sessions of about 22 consumers,
 # ten million participant list rows.
 STRESS = replace(
     CITY,
     name="stress",
     sessions=500_000,
-    attendance_per_session=(17, 25),
+    attendance_per_session=(18, 26),
     years=6,
     session_history_share=0.1,
 )
