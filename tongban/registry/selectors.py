@@ -7,12 +7,15 @@ from datetime import date
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     Exists,
+    F,
+    Func,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -22,7 +25,15 @@ from django.utils.translation import gettext as _
 
 from tongban.core import audit, scope
 
-from .models import CaregiverLink, Community, Enrolment, EnrolmentStatusChange, Person, Program
+from .models import (
+    CaregiverLink,
+    Community,
+    Enrolment,
+    EnrolmentStatusChange,
+    Person,
+    Program,
+    Venue,
+)
 
 Status = EnrolmentStatusChange.Status
 
@@ -176,25 +187,33 @@ def _has_doctor() -> Exists:
     )
 
 
+def _count_per_community(rows: QuerySet) -> Subquery:
+    """How many of `rows` (a queryset with a `community` foreign key) belong to the outer
+    community: a correlated COUNT, so only that community's rows are read."""
+    counted = (
+        rows.filter(community=OuterRef("pk"))
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
+    )
+    return Subquery(counted, output_field=IntegerField())
+
+
 def communities_overview(user) -> QuerySet:
     """Each visible community with its counts of people in service and `has_doctor`,
-    computed in the database (one query)."""
+    computed in the database (one query).
+
+    The counts are subqueries per shown community: an aggregate over a join with "all
+    enrolments in service" worked out the status of every enrolment of the city for a
+    user of one community (issue 14)."""
     active = Enrolment.objects.in_service()
     return (
         scope.communities(user)
         .annotate(
             has_doctor=_has_doctor(),
-            peers=Count(
-                "enrolments",
-                filter=Q(enrolments__in=active.filter(role=Enrolment.Role.PEER)),
-                distinct=True,
-            ),
-            consumers=Count(
-                "enrolments",
-                filter=Q(enrolments__in=active.filter(role=Enrolment.Role.CONSUMER)),
-                distinct=True,
-            ),
-            venue_count=Count("venues", distinct=True),
+            peers=_count_per_community(active.filter(role=Enrolment.Role.PEER)),
+            consumers=_count_per_community(active.filter(role=Enrolment.Role.CONSUMER)),
+            venue_count=_count_per_community(Venue.objects.all()),
         )
         .order_by("started_on", "name")
     )
