@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from tongban.accounts.models import Role, User
@@ -90,6 +92,13 @@ def _password_hash() -> str:
     every user of every test cost about a second a test; a stored hash of the same
     password logs in exactly the same."""
     return make_password(PASSWORD)
+
+
+def count_queries(client, url: str) -> int:
+    """The queries one GET of `url` costs (it must answer 200)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
 
 
 def make_user(

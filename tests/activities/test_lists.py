@@ -6,12 +6,10 @@ from datetime import date, time, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.activities.conftest import plan_fields, record_fields
-from tests.conftest import make_person
+from tests.conftest import count_queries, make_person
 from tongban.activities import services
 
 
@@ -38,12 +36,6 @@ def add_sessions(n, *, users, community, venue, lead, helper, start=date(2016, 3
             peers_present=[lead, helper],
             consumers=consumers,
         )
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_session_list_queries_do_not_grow(

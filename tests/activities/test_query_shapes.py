@@ -17,7 +17,6 @@ pages' queries read.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -31,7 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.activities.conftest import plan_fields, record_fields
-from tests.conftest import make_person, make_user
+from tests.conftest import count_queries, make_person, make_user
+from tests.plans import analyze, explain, insert_rows, plan_nodes, postgresql_only, rows_read
 from tongban.accounts.models import Role, User
 from tongban.activities import selectors, services
 from tongban.activities.models import (
@@ -45,7 +45,8 @@ from tongban.activities.models import (
 from tongban.activities.selectors import SessionStatus
 from tongban.registry.models import Community, Program, Venue
 
-pytestmark = pytest.mark.django_db
+# One worker builds the module's data set once (pytest -n 2 --dist loadgroup).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("activities-query-shapes")]
 
 STATUSES = ["", SessionStatus.PLANNED, SessionStatus.TO_RECORD, SessionStatus.RECORDED]
 
@@ -296,12 +297,6 @@ def _add(n, *, users, community, venue, lead, helper, consumers, start):
             )
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("who", ["doctor", "peer", "manager"])
 def test_list_and_home_cost_the_same_with_5_and_50_sessions(
     frozen, client_for, users, community_a, venue_a, peer_person_a, second_peer_a, who
@@ -318,36 +313,19 @@ def test_list_and_home_cost_the_same_with_5_and_50_sessions(
     client = client_for(users[who])
     urls = [reverse("activities:session_list"), "/", reverse("activities:session_list") + "?q=活动"]
     _add(5, **kwargs, start=TODAY - timedelta(days=3))
-    few = [_count(client, url) for url in urls]
+    few = [count_queries(client, url) for url in urls]
     _add(45, **kwargs, start=TODAY - timedelta(days=60))
     assert ActivityPlan.objects.count() == 50
-    assert [_count(client, url) for url in urls] == few
+    assert [count_queries(client, url) for url in urls] == few
 
 
 # PostgreSQL: what the queries read in a city-like data set.
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="EXPLAIN of PostgreSQL"
-)
 
 COMMUNITIES = 20
 PLANS_PER_COMMUNITY = 1_000
 FUTURE_PER_COMMUNITY = 60  # three a day for twenty days
 UNRECORDED_EVERY = 20  # one past plan in twenty waits for its process form
 VOIDED_EVERY = 50
-
-
-def _insert(table: str, columns: tuple[str, ...], rows: list[tuple], per_statement: int = 2000):
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            cursor.execute(
-                f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES "
-                + ", ".join([one] * len(chunk)),
-                [value for row in chunk for value in row],
-            )
 
 
 def _build_city() -> dict:
@@ -423,7 +401,7 @@ def _build_city() -> dict:
         for n, plan in enumerate(plans)
         if n % 9
     ]
-    _insert(
+    insert_rows(
         ActivityPlan.assisting_peers.through._meta.db_table,
         ("activityplan_id", "person_id"),
         helpers,
@@ -439,21 +417,17 @@ def _build_city() -> dict:
             attendance.append(
                 (record.pk, f"来访者{j}", "", "", stamp if gone else None, "" if not gone else "x")
             )
-    _insert(
+    insert_rows(
         ActivityRecord.peers_present.through._meta.db_table,
         ("activityrecord_id", "person_id"),
         present,
     )
-    _insert(
+    insert_rows(
         Attendance._meta.db_table,
         ("record_id", "walk_in_name", "walk_in_community", "note", "voided_at", "void_reason"),
         attendance,
     )
-    with connection.cursor() as cursor:
-        for model in (ActivityPlan, ActivityRecord, Attendance):
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
-        for through in (ActivityPlan.assisting_peers.through, ActivityRecord.peers_present.through):
-            cursor.execute(f"ANALYZE {through._meta.db_table}")
+    analyze()
     return {"doctor": doctor, "peer": peer, "community": communities[0], "program": program}
 
 
@@ -475,33 +449,6 @@ TABLES = (
 )
 
 
-def _explain(sql: str) -> dict:
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
-        (row,) = cursor.fetchall()
-    return (json.loads(row[0]) if isinstance(row[0], str) else row[0])[0]
-
-
-def _nodes(node: dict):
-    yield node
-    for child in node.get("Plans", ()):
-        yield from _nodes(child)
-
-
-def _read(document: dict) -> dict[str, int]:
-    """Rows each table's scans returned or filtered out, times their loops."""
-    read = dict.fromkeys(TABLES, 0)
-    for node in _nodes(document["Plan"]):
-        if node.get("Relation Name") in read:
-            touched = (
-                node.get("Actual Rows", 0)
-                + node.get("Rows Removed by Filter", 0)
-                + node.get("Rows Removed by Index Recheck", 0)
-            )
-            read[node["Relation Name"]] += touched * node.get("Actual Loops", 1)
-    return read
-
-
 def _captured(user: User, url: str) -> list[str]:
     client = Client()
     client.force_login(user)
@@ -511,20 +458,20 @@ def _captured(user: User, url: str) -> list[str]:
 
 
 def _report(name: str, sql: str) -> dict[str, int]:
-    document = _explain(sql)
-    read = _read(document)
+    document = explain(sql, analyze=True)
+    read = {table: rows_read(document, table) for table in TABLES}
     # A GROUP BY that makes more than one group per loop: the old counts grouped every
     # plan (a subquery's COUNT is one group, a plain Aggregate).
     grouped = [
         node.get("Actual Rows", 0)
-        for node in _nodes(document["Plan"])
+        for node in plan_nodes(document["Plan"])
         if node["Node Type"] == "Aggregate"
         and node.get("Strategy") in ("Hashed", "Sorted", "Mixed")
         and node.get("Actual Rows", 0) > 1
     ]
     seq = [
         node["Relation Name"]
-        for node in _nodes(document["Plan"])
+        for node in plan_nodes(document["Plan"])
         if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in TABLES
     ]
     # Shown with -s: the figures for issue 14.

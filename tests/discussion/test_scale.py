@@ -13,7 +13,6 @@ index, and the unread counts do not read a topic's messages up to the read mark.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -25,6 +24,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import make_person, make_user
+from tests.plans import analyze, explain, insert_rows, postgresql_only, rows_read
 from tongban.accounts.models import Role, User
 from tongban.core import scope
 from tongban.discussion import selectors
@@ -97,20 +97,6 @@ _COLUMNS = (
 )
 
 
-def _insert(model, columns: tuple[str, ...], rows: list[tuple], per_statement: int = 1000):
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            values = ", ".join([one] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {values}",
-                [value for row in chunk for value in row],
-            )
-
-
 def _build(
     community: Community,
     tag: str,
@@ -162,7 +148,7 @@ def _build(
                 "测试" if hidden else "",
             )
         )
-    _insert(Message, _COLUMNS, rows)
+    insert_rows(Message._meta.db_table, _COLUMNS, rows)
     # Ids grow in insertion order (one transaction, nothing else writing): the k-th id
     # is the k-th message of the plan.
     made = list(
@@ -240,9 +226,7 @@ def worlds(django_db_setup, django_db_blocker) -> dict[str, World]:
             "small": _build(small, "small", [0, 1, 0, 2, 1, 2, 2], quote_last=2),
         }
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                for table in ("discussion_topic", "discussion_message", "discussion_readmark"):
-                    cursor.execute(f"ANALYZE {table}")
+            analyze()
         yield built
         transaction.set_rollback(True)
 
@@ -434,33 +418,6 @@ def _plan(sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def _rows_read(sql: str, table: str = "discussion_message") -> int:
-    """How many rows of `table` the query really touched (EXPLAIN ANALYZE): the rows
-    each scan of it returned or filtered out, times its loops."""
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
-        (row,) = cursor.fetchall()
-    document = json.loads(row[0]) if isinstance(row[0], str) else row[0]
-
-    def walk(node: dict) -> int:
-        own = 0
-        if node.get("Relation Name") == table:
-            touched = (
-                node.get("Actual Rows", 0)
-                + node.get("Rows Removed by Filter", 0)
-                + node.get("Rows Removed by Index Recheck", 0)
-            )
-            own = touched * node.get("Actual Loops", 1)
-        return own + sum(walk(child) for child in node.get("Plans", ()))
-
-    return walk(document[0]["Plan"])
-
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="EXPLAIN of PostgreSQL"
-)
-
-
 @postgresql_only
 @pytest.mark.parametrize("before", [False, True])
 def test_the_newest_page_query_uses_an_index(worlds, before):
@@ -476,7 +433,7 @@ def test_the_newest_page_query_uses_an_index(worlds, before):
     plan = _plan(sql)
     assert "Seq Scan on discussion_message" not in plan, plan
     assert "Index" in plan, plan
-    read = _rows_read(sql)
+    read = rows_read(explain(sql, analyze=True), "discussion_message")
     assert read <= 2 * (selectors.PAGE + 1), (read, plan)
 
 
@@ -519,5 +476,5 @@ def test_counting_nothing_unread_reads_few_messages(worlds, which):
     big = worlds["big"]
     _everything_read(big)
     sql = _unread_query(big, which)
-    read = _rows_read(sql)
+    read = rows_read(explain(sql, analyze=True), "discussion_message")
     assert read <= 1000, (read, _plan(sql))

@@ -14,7 +14,6 @@ connections run with jit off.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
@@ -25,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import make_person, make_user
+from tests.plans import analyze, explain, insert_rows, postgresql_only, rows_read
 from tongban.accounts.models import Role, User
 from tongban.core import scope
 from tongban.registry import selectors
@@ -38,11 +38,8 @@ from tongban.registry.models import (
 )
 from tongban.screening.models import Candidate
 
-pytestmark = pytest.mark.django_db
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="PostgreSQL's planner and settings"
-)
+# One worker builds the module's data set once (pytest -n 2 --dist loadgroup).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("registry-query-shapes")]
 
 # PostgreSQL's default: a plan estimated above this cost is compiled by the JIT.
 JIT_ABOVE_COST = 100_000
@@ -191,23 +188,6 @@ PEERS = 50
 CAREGIVERS = 2_000
 
 
-def _insert(table: str, columns: tuple[str, ...], rows: list[tuple], per: int = 1000) -> list:
-    """Multi-row INSERTs; the new ids, in the order of `rows`."""
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    ids = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per):
-            chunk = rows[start : start + per]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))} "
-                "RETURNING id",
-                [value for row in chunk for value in row],
-            )
-            ids += [row[0] for row in cursor.fetchall()]
-    return ids
-
-
 def _build_city() -> dict:
     program = Program.objects.create(
         name="城市项目", name_en="City", slug="city", started_on=date(2013, 7, 1)
@@ -237,8 +217,11 @@ def _build_city() -> dict:
         return (program.pk, name, "female", date(1970, 1, 1), "", "", "", "", "", "", now)
 
     total = COMMUNITIES * PER_COMMUNITY
-    people = _insert(
-        "registry_person", person_columns, [person(f"人{k:05d}") for k in range(total)]
+    people = insert_rows(
+        "registry_person",
+        person_columns,
+        [person(f"人{k:05d}") for k in range(total)],
+        returning=True,
     )
     enrolments = []
     for k, person_id in enumerate(people):
@@ -246,7 +229,7 @@ def _build_city() -> dict:
         role = "peer" if k % PER_COMMUNITY < PEERS else "consumer"
         voided = now if k % 97 == 96 else None
         enrolments.append((person_id, community.pk, role, date(2014, 1, 1), True, voided, None, ""))
-    enrolment_ids = _insert(
+    enrolment_ids = insert_rows(
         "registry_enrolment",
         (
             "person_id",
@@ -259,6 +242,7 @@ def _build_city() -> dict:
             "void_reason",
         ),
         enrolments,
+        returning=True,
     )
     changes = []
     for k, pk in enumerate(enrolment_ids):
@@ -267,14 +251,17 @@ def _build_city() -> dict:
             changes.append((pk, "on_leave", date(2015, 1, 1), "leave"))
         if k % 7 == 5:
             changes.append((pk, "withdrawn", date(2016, 1, 1), "moved"))
-    _insert(
+    insert_rows(
         "registry_enrolmentstatuschange",
         ("enrolment_id", "status", "effective_on", "reason"),
         changes,
     )
     # Caregivers: of consumers spread over every community.
-    caregivers = _insert(
-        "registry_person", person_columns, [person(f"家属{k:05d}") for k in range(CAREGIVERS)]
+    caregivers = insert_rows(
+        "registry_person",
+        person_columns,
+        [person(f"家属{k:05d}") for k in range(CAREGIVERS)],
+        returning=True,
     )
     links = [
         # 100 consumers of each community have a caregiver.
@@ -286,7 +273,7 @@ def _build_city() -> dict:
         )
         for k, caregiver in enumerate(caregivers)
     ]
-    _insert(
+    insert_rows(
         "registry_caregiverlink",
         ("caregiver_id", "cared_for_id", "relationship", "started_on"),
         links,
@@ -298,15 +285,7 @@ def _build_city() -> dict:
         "peer": make_user("city-peer", Role.PEER, person=peer_person),
         "manager": make_user("city-manager", Role.PROJECT_MANAGER, programs=[program]),
     }
-    with connection.cursor() as cursor:
-        for table in (
-            "registry_person",
-            "registry_enrolment",
-            "registry_enrolmentstatuschange",
-            "registry_caregiverlink",
-            "registry_community",
-        ):
-            cursor.execute(f"ANALYZE {table}")
+    analyze()
     return {"program": program, "communities": communities, **users}
 
 
@@ -317,33 +296,6 @@ def city(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield _build_city()
         transaction.set_rollback(True)
-
-
-def _explain(sql: str, *, analyze: bool = False) -> dict:
-    options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN ({options}) {sql}")
-        (row,) = cursor.fetchall()
-    document = json.loads(row[0]) if isinstance(row[0], str) else row[0]
-    return document[0]
-
-
-def _rows_read(plan: dict, table: str) -> int:
-    """Rows of `table` the query touched: each scan's rows returned or filtered out, times
-    its loops."""
-
-    def walk(node: dict) -> int:
-        own = 0
-        if node.get("Relation Name") == table:
-            touched = (
-                node.get("Actual Rows", 0)
-                + node.get("Rows Removed by Filter", 0)
-                + node.get("Rows Removed by Index Recheck", 0)
-            )
-            own = touched * node.get("Actual Loops", 1)
-        return own + sum(walk(child) for child in node.get("Plans", ()))
-
-    return walk(plan["Plan"])
 
 
 def _page_queries(user: User, url: str) -> tuple[str, list[str]]:
@@ -365,7 +317,7 @@ def _page_queries(user: User, url: str) -> tuple[str, list[str]]:
 def test_the_people_list_is_planned_below_the_jit_threshold(city, who, query):
     body, queries = _page_queries(city[who], reverse("registry:person_list") + query)
     assert "人00" in body
-    costs = {sql: _explain(sql)["Plan"]["Total Cost"] for sql in queries}
+    costs = {sql: explain(sql)["Plan"]["Total Cost"] for sql in queries}
     assert queries and max(costs.values()) < JIT_ABOVE_COST, max(
         costs.items(), key=lambda item: item[1]
     )
@@ -410,12 +362,12 @@ def test_the_overview_of_one_community_reads_its_enrolments_only(city):
         sum(1 for r in in_service if r == "peer"),
         sum(1 for r in in_service if r == "consumer"),
     )
-    plan = _explain(sql, analyze=True)
+    plan = explain(sql, analyze=True)
     mine = Enrolment.objects.filter(community=first).count()
-    read = _rows_read(plan, "registry_enrolment")
+    read = rows_read(plan, "registry_enrolment")
     assert read <= 3 * mine, (read, mine)
     changes = EnrolmentStatusChange.objects.filter(enrolment__community=first).count()
-    assert _rows_read(plan, "registry_enrolmentstatuschange") <= 3 * changes
+    assert rows_read(plan, "registry_enrolmentstatuschange") <= 3 * changes
 
 
 @postgresql_only

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import make_person
+from tests.conftest import count_queries, make_person
 from tongban.activities.models import ActivityPlan
 from tongban.registry.models import Community
 from tongban.submissions import cycles, selectors, services
@@ -23,13 +21,6 @@ CYCLE_1 = PAPER.cycle(1)
 
 def detail_url(community, cycle: int = 1, action: str = "") -> str:
     return f"/submissions/{community.pk}/{cycle}/" + (f"{action}/" if action else "")
-
-
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-        assert response.status_code == 200
-    return len(context.captured_queries)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.conftest import make_user
+from tests.conftest import count_queries, make_user
 from tongban.accounts.models import Role
 from tongban.supervision import wellbeing_selectors as selectors
 from tongban.supervision import wellbeing_services as services
@@ -153,30 +153,24 @@ def test_voiding_a_check_in(client_for, users, records):
     assert response.status_code == 302  # already voided: back to the record
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_the_list_and_the_trend_in_a_fixed_number_of_queries(client_for, users, community_a):
     client = client_for(users["doctor"])
     check_in(users["peer"], community_a, **WORRYING)
-    one = _count(client, "/supervision/wellbeing/")
+    one = count_queries(client, "/supervision/wellbeing/")
     for number in range(4):
         _person, peer = peer_with_account(f"同伴{number}", community_a)
         check_in(peer, community_a, **WORRYING)
         services.break_request_create(
             peer=peer.person, community=community_a, starts_on=TODAY, by=peer
         )
-    several = _count(client, "/supervision/wellbeing/")
+    several = count_queries(client, "/supervision/wellbeing/")
     assert several == one
 
     peer_url = f"/supervision/wellbeing/peer/{users['peer'].person_id}/"
-    one = _count(client, peer_url)
+    one = count_queries(client, peer_url)
     for day in range(1, 6):
         check_in(users["peer"], community_a, today=TODAY - timedelta(days=day * 14), **WORRYING)
-    assert _count(client, peer_url) == one
+    assert count_queries(client, peer_url) == one
 
 
 def test_home_work_for_a_peer(users, community_a):
