@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Case, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, F, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tongban.core.models import BilingualNameMixin, VoidableModel, VoidableQuerySet
+from tongban.core.queries import count_of
 
 
 class Category(models.TextChoices):
@@ -119,17 +120,6 @@ class ActivityPlanQuerySet(VoidableQuerySet):
             peers_present=count_of(present),
             consumers_present=count_of(attending),
         )
-
-
-def count_of(rows: models.QuerySet) -> Subquery:
-    """COUNT(*) of `rows` (filtered on an OuterRef) as a correlated scalar subquery.
-
-    COUNT as a plain function, not the Count aggregate: Django would add a GROUP BY,
-    and an empty group would give NULL instead of 0."""
-    counted = rows.order_by().annotate(
-        n=Func(Value(1), function="COUNT", output_field=models.IntegerField())
-    )
-    return Subquery(counted.values("n"), output_field=models.IntegerField())
 
 
 class ActivityPlan(VoidableModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q
 from django.utils import timezone
 
 from tongban.accounts.models import Role
@@ -24,6 +24,7 @@ from tongban.core.permissions import (
     can_read_screening,
     can_record_sessions,
 )
+from tongban.core.queries import count_of
 from tongban.emergencies import selectors as emergencies
 from tongban.emergencies.models import Status as EventStatus
 from tongban.programs.selectors import setup_checklist, setup_done
@@ -126,16 +127,21 @@ def current_cycle(communities: list, today: date) -> Cycle | None:
 
 
 def _communities_with_flags(user) -> list:
-    """Communities with `has_doctor`, `peers`, `consumers` and `active_peers`: one query."""
+    """Communities with `has_doctor`, `peers`, `consumers` and `active_peers`: one query,
+    each community counting its own enrolments (as communities_overview does)."""
     active = (
         Enrolment.objects.current()
         .with_status()
-        .filter(role=Enrolment.Role.PEER, current_status=EnrolmentStatusChange.Status.ACTIVE)
+        .filter(
+            role=Enrolment.Role.PEER,
+            current_status=EnrolmentStatusChange.Status.ACTIVE,
+            community=OuterRef("pk"),
+        )
     )
     return list(
         registry.communities_overview(user)
         .select_related("program")
-        .annotate(active_peers=Count("enrolments", filter=Q(enrolments__in=active), distinct=True))
+        .annotate(active_peers=count_of(active))
     )
 
 

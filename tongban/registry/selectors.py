@@ -8,9 +8,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Exists,
-    F,
-    Func,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -24,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.core import audit, scope
+from tongban.core.queries import count_of
 
 from .models import (
     CaregiverLink,
@@ -188,15 +186,9 @@ def _has_doctor() -> Exists:
 
 
 def _count_per_community(rows: QuerySet) -> Subquery:
-    """How many of `rows` (a queryset with a `community` foreign key) belong to the outer
-    community: a correlated COUNT, so only that community's rows are read."""
-    counted = (
-        rows.filter(community=OuterRef("pk"))
-        .order_by()
-        .annotate(n=Func(F("pk"), function="COUNT"))
-        .values("n")
-    )
-    return Subquery(counted, output_field=IntegerField())
+    """How many of `rows` (with a `community` foreign key) belong to the outer community:
+    only that community's rows are read."""
+    return count_of(rows.filter(community=OuterRef("pk")))
 
 
 def communities_overview(user) -> QuerySet:
