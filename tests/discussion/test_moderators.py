@@ -111,3 +111,18 @@ def test_the_moderators_page(client_for, users, spaces):
     assert response.status_code == 200 and "user" in response.context["form"].errors
     log = client.get("/group/moderation/").content.decode()
     assert log.count(users["peer"].display_name) >= 2
+
+
+def test_a_named_moderator_finds_and_reads_the_log_of_their_spaces_only(client_for, users, spaces):
+    social = users["socialworker"]
+    client = client_for(social)
+    assert "/group/moderation/" not in client.get("/group/").content.decode()
+    assert client.get("/group/moderation/").status_code == 403
+    services.space_moderator_name(space=spaces["a"], by=users["manager"], user=social)
+    services.space_moderator_name(
+        space=spaces["program"], by=users["manager"], user=users["doctor"]
+    )
+    client = client_for(social)
+    assert "/group/moderation/" in client.get("/group/").content.decode()
+    entries = list(client.get("/group/moderation/").context["entries"])
+    assert [entry.space for entry in entries] == [spaces["a"]]

@@ -247,9 +247,7 @@ def can_name_moderators(user) -> bool:
 def can_moderate_space(user, space) -> bool:
     """The psychiatrist and the project manager moderate every space of their program;
     others only the spaces that named them."""
-    from tongban.accounts.models import Role
-
-    if _has_role(user, {Role.PSYCHIATRIST, Role.PROJECT_MANAGER}):
+    if can_name_moderators(user):
         return True
     return bool(
         user.is_authenticated and user.is_active and space.moderators.filter(pk=user.pk).exists()

@@ -33,6 +33,7 @@ from django.utils.translation import ngettext
 from tongban.core import scope
 from tongban.notifications.models import Notification
 
+from . import selectors
 from .models import DigestMark, ReadMark
 
 log = logging.getLogger(__name__)
@@ -242,12 +243,7 @@ def discussion_digests_send(*, now=None) -> int:
     now = now or timezone.now()
     sent: list[int] = []
     for user in User.objects.filter(is_active=True).exclude(email="").order_by("pk"):
-        spaces = list(
-            scope.discussion_spaces(user)
-            .select_related("program", "community")
-            # As the group lists them: the program's own space first.
-            .order_by(F("community").asc(nulls_first=True), "community__started_on", "pk")
-        )
+        spaces = list(selectors.spaces(user))  # as the group lists them
         if not spaces:
             continue
         with transaction.atomic():

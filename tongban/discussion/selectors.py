@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -22,7 +21,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from tongban.accounts.models import User
-from tongban.core import scope
+from tongban.core import permissions, scope
+from tongban.core.queries import count_of
 
 from .models import Message, Topic
 
@@ -41,6 +41,14 @@ TOPICS_PAGE = 50
 SEARCH_PAGE = 30
 
 
+def moderated_spaces(user) -> QuerySet:
+    """The spaces whose moderation log the user reads: all of theirs for those who always
+    moderate, else those that named them (one query, not one per space)."""
+    if permissions.can_name_moderators(user):
+        return spaces(user)
+    return spaces(user).filter(moderators=user)
+
+
 def _marked_topics(user) -> QuerySet[Topic]:
     """Readable topics with the user's read mark joined (one LEFT JOIN, not a subquery per
     message): `last_read` (0 when never opened) and `muted`."""
@@ -54,24 +62,16 @@ def _marked_topics(user) -> QuerySet[Topic]:
     )
 
 
-def _unread_in_topic(user) -> Coalesce:
+def _unread_in_topic(user) -> Subquery:
     """Per topic row: its messages after the read mark, not the user's own, not withdrawn or
     hidden. A range on the (topic, id) index, so reading a topic's 5,000 old messages
     costs nothing."""
-    counted = (
+    return count_of(
         Message.objects.filter(
-            topic=OuterRef("pk"),
-            pk__gt=OuterRef("last_read"),
-            withdrawn_at__isnull=True,
-            hidden_at__isnull=True,
-        )  # fmt: skip
-        .exclude(author=user)
-        .order_by()
-        .values("topic")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted[:1]), 0, output_field=IntegerField())
+            topic=OuterRef("pk"), pk__gt=OuterRef("last_read"),
+            withdrawn_at__isnull=True, hidden_at__isnull=True,
+        ).exclude(author=user)
+    )  # fmt: skip
 
 
 def _unread_topics(user) -> QuerySet[Topic]:
@@ -142,8 +142,7 @@ def _topics(user, space) -> QuerySet[Topic]:
 
 def topics(user, space) -> QuerySet[Topic]:
     """A space's topics with unread counts: questions waiting for an answer first, then
-    the rest; newest activity first in each (`waiting_questions` lists the longest-waiting
-    first)."""
+    the rest; newest activity first in each."""
     return _topics(user, space).order_by(F("waiting").desc(), "-last_message_id", "-pk")
 
 
@@ -190,14 +189,6 @@ def search(user, text: str, *, before: int | None = None) -> tuple[list[Message]
 def sidebar_topics(user, space) -> list[Topic]:
     """The topics beside a topic page on a desktop: the newest few of its space."""
     return list(topics(user, space)[:30])
-
-
-def waiting_questions(user, space) -> QuerySet[Topic]:
-    return (
-        scope.discussion_topics(user)
-        .filter(space=space, is_question=True, answered_at__isnull=True)
-        .order_by("created_at", "pk")
-    )
 
 
 def messages_after(user, topic, after: int) -> list[Message]:

@@ -285,7 +285,7 @@ def message_show(*, message: Message, by, reason: str) -> Message:
     return message
 
 
-def _moderators_page(space: Space, by) -> Space:
+def _space_to_name_in(space: Space, by) -> Space:
     """Only those who always moderate (the psychiatrist, the project manager) name others."""
     space = scope.discussion_spaces(by).select_for_update(of=("self",)).filter(pk=space.pk).first()
     if space is None:
@@ -298,7 +298,7 @@ def _moderators_page(space: Space, by) -> Space:
 @transaction.atomic
 def space_moderator_name(*, space: Space, by, user, reason: str = "") -> Space:
     """Name a member of the space as one of its moderators (logged)."""
-    space = _moderators_page(space, by)
+    space = _space_to_name_in(space, by)
     if not scope.discussion_members(space).filter(pk=user.pk).exists():
         raise ValidationError({"user": _("Choose someone who is in this space.")})
     if permissions.can_name_moderators(user):
@@ -319,7 +319,7 @@ def space_moderator_name(*, space: Space, by, user, reason: str = "") -> Space:
 
 @transaction.atomic
 def space_moderator_remove(*, space: Space, by, user, reason: str = "") -> Space:
-    space = _moderators_page(space, by)
+    space = _space_to_name_in(space, by)
     if not space.moderators.filter(pk=user.pk).exists():
         raise ValidationError(
             {"user": _("%(name)s does not moderate this space.") % {"name": user.display_name}}
