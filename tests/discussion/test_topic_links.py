@@ -136,3 +136,13 @@ def test_moderators_see_every_earlier_version_of_an_edited_message(client_for, u
     for reader in ("doctor", "peer"):
         body = client_for(users[reader]).get(f"/group/topics/{topic.pk}/").content.decode()
         assert "第三稿" in body and "第一稿" not in body and "第二稿" not in body
+
+
+def test_the_link_section_shows_only_when_there_is_something_to_link(
+    client_for, users, community_a, peer_person_a
+):
+    client = client_for(users["peer"])
+    url = f"/group/spaces/{community_a.space.pk}/new/"
+    assert 'name="session"' not in client.get(url).content.decode()
+    plan = plan_in(community_a, peer_person_a, users["manager"])
+    assert f'<option value="{plan.pk}">' in client.get(url).content.decode()
